@@ -1,0 +1,150 @@
+"""JAX lowerings of element-wise ops: one line per scalar op."""
+
+from __future__ import annotations
+
+import functools
+
+import jax
+import jax.numpy as jnp
+import jax.scipy.special as jss
+
+from rewrax.lower_jax.table import LoweringError, register
+from rewrax.symbolic.elemwise import DimShuffle, Elemwise, check_runtime_broadcast
+
+
+def _log1mexp(x):
+    return jnp.where(x < -0.6931471805599453, jnp.log1p(-jnp.exp(x)), jnp.log(-jnp.expm1(x)))
+
+
+def _second(a, b):
+    return jnp.broadcast_to(b, jnp.broadcast_shapes(jnp.shape(a), jnp.shape(b)))
+
+
+def _xlogy(x, y):
+    return jss.xlogy(x, y)
+
+
+def _reduce_binary(fn):
+    return lambda *xs: functools.reduce(fn, xs)
+
+
+SCALAR_IMPLS = {
+    "add": _reduce_binary(jnp.add),
+    "mul": _reduce_binary(jnp.multiply),
+    "sub": jnp.subtract,
+    "true_div": jnp.true_divide,
+    "int_div": jnp.floor_divide,
+    "mod": jnp.mod,
+    "pow": jnp.power,
+    "neg": jnp.negative,
+    "abs": jnp.abs,
+    "sign": jnp.sign,
+    "sqr": jnp.square,
+    "reciprocal": jnp.reciprocal,
+    "maximum": jnp.maximum,
+    "minimum": jnp.minimum,
+    "second": _second,
+    "switch": jnp.where,
+    "identity": lambda x: x,
+    "clip": jnp.clip,
+    "exp": jnp.exp,
+    "exp2": jnp.exp2,
+    "expm1": jnp.expm1,
+    "log": jnp.log,
+    "log2": jnp.log2,
+    "log10": jnp.log10,
+    "log1p": jnp.log1p,
+    "log1mexp": _log1mexp,
+    "softplus": jax.nn.softplus,
+    "sigmoid": jax.nn.sigmoid,
+    "logit": jss.logit,
+    "logaddexp": jnp.logaddexp,
+    "xlogy": _xlogy,
+    "xlog1py": jss.xlog1py,
+    "sqrt": jnp.sqrt,
+    "cbrt": jnp.cbrt,
+    "sin": jnp.sin,
+    "cos": jnp.cos,
+    "tan": jnp.tan,
+    "arcsin": jnp.arcsin,
+    "arccos": jnp.arccos,
+    "arctan": jnp.arctan,
+    "arctan2": jnp.arctan2,
+    "sinh": jnp.sinh,
+    "cosh": jnp.cosh,
+    "tanh": jnp.tanh,
+    "arcsinh": jnp.arcsinh,
+    "arccosh": jnp.arccosh,
+    "arctanh": jnp.arctanh,
+    "erf": jss.erf,
+    "erfc": jss.erfc,
+    "erfcx": jss.erfcx,
+    "erfinv": jss.erfinv,
+    "erfcinv": lambda x: -jss.ndtri(x / 2) * 0.7071067811865476,
+    "log_ndtr": jss.log_ndtr,
+    "ndtri": jss.ndtri,
+    "gammaln": jss.gammaln,
+    "digamma": jss.digamma,
+    "trigamma": lambda x: jss.polygamma(1, x),
+    "betaln": jss.betaln,
+    "gammainc": jss.gammainc,
+    "gammaincc": jss.gammaincc,
+    "betainc": jss.betainc,
+    "i0e": jss.i0e,
+    "i1e": jss.i1e,
+    "floor": jnp.floor,
+    "ceil": jnp.ceil,
+    "trunc": jnp.trunc,
+    "round_half_to_even": jnp.round,
+    "isnan": jnp.isnan,
+    "isinf": jnp.isinf,
+    "isfinite": jnp.isfinite,
+    "eq": jnp.equal,
+    "neq": jnp.not_equal,
+    "lt": jnp.less,
+    "le": jnp.less_equal,
+    "gt": jnp.greater,
+    "ge": jnp.greater_equal,
+    "and_": jnp.bitwise_and,
+    "or_": jnp.bitwise_or,
+    "xor": jnp.bitwise_xor,
+    "invert": jnp.invert,
+}
+
+
+@register(Elemwise)
+def _elemwise(node):
+    scalar = node.op.scalar_op
+    dtype = node.outputs[0].type.dtype
+    if hasattr(scalar, "dtype"):  # Cast
+        return lambda x: [jnp.asarray(x).astype(dtype)]
+    impl = SCALAR_IMPLS.get(scalar.name)
+    if impl is None:
+        raise LoweringError(f"no JAX implementation of the scalar op {scalar.name}")
+    out_float = dtype.startswith(("float", "complex"))
+
+    def fn(*xs):
+        check_runtime_broadcast(node, [jnp.shape(x) for x in xs])
+        if out_float:
+            # compute in the output dtype (NumPy's promotion, not JAX's weak typing)
+            xs = [jnp.asarray(x, dtype=dtype) if jnp.asarray(x).dtype.kind in "biu" else x for x in xs]
+        out = impl(*xs)
+        return [jnp.asarray(out, dtype=dtype)]
+
+    return fn
+
+
+@register(DimShuffle)
+def _dimshuffle(node):
+    op = node.op
+    perm = op.transposition + op.drop
+    identity = perm == tuple(range(len(perm)))
+    kept = []
+    for d in op.new_order:
+        kept.append("x" if d == "x" else len([k for k in kept if k != "x"]))
+
+    def fn(x):
+        x = x if identity else jnp.transpose(x, perm)
+        return [jnp.reshape(x, [1 if d == "x" else x.shape[d] for d in kept])]
+
+    return fn

@@ -1,0 +1,248 @@
+"""``rx.function``: graphs in, a ``jax.jit``-compiled callable out.
+
+The compiled ``Function`` clones the graph, applies ``givens``, runs the rewrite pipeline,
+lowers the result to one Python function of JAX calls and jits it. Shared variables are
+explicit arguments under the hood; ``updates`` are written back after each call.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import jax
+
+from rewrax.lower_jax.interpret import graph_fn
+from rewrax.lower_jax.mode import get_mode
+from rewrax.lower_jax.x64 import call_with_x64, needs_x64
+from rewrax.symbolic.graph import clone_replace, flatten_outputs, graph_inputs, io_toposort, _pairs
+from rewrax.symbolic.type import TensorType
+from rewrax.symbolic.variable import Constant, SharedVariable, Variable
+
+#: Constants with more entries than this become jit arguments instead of being embedded in
+#: the compiled program (large embedded constants slow XLA compilation down).
+HOIST_CONSTANT_SIZE = 1000
+
+
+class Function:
+    """A compiled graph; call it positionally or with input names as keywords.
+
+    Attributes
+    ----------
+    jax_fn : callable
+        The pure JAX function of the inputs (shared variables read at call time), usable
+        inside your own ``jax.jit``, ``jax.vmap`` and ``jax.grad``.
+    """
+
+    def __init__(self, inputs, outputs, mode=None, updates=None, givens=None, name=None,
+                 on_unused_input="raise", allow_input_downcast=False, trust_input=False):
+        self.name = name
+        self.inputs = _check_inputs(inputs)
+        self._single = isinstance(outputs, Variable)
+        self.outputs = flatten_outputs(outputs if outputs is not None else [])
+        update_pairs = _check_updates(updates)
+        self.update_targets = [s for s, _ in update_pairs]
+        self.trust_input = trust_input
+        self.allow_input_downcast = allow_input_downcast
+        graph_outs = self._prepare(self.outputs + [u for _, u in update_pairs], givens, mode)
+        self._build(graph_outs, on_unused_input)
+
+    # -- construction ----------------------------------------------------------------------------
+    def _prepare(self, outs, givens, mode):
+        # Cut the graph at the inputs (they may be intermediate variables), then apply givens.
+        self._placeholders = [v if v.owner is None else v.type.make_variable(name=v.name) for v in self.inputs]
+        replace = {v: p for v, p in zip(self.inputs, self._placeholders) if v is not p}
+        for old, new in _pairs(givens):
+            if old in replace:
+                raise ValueError(f"givens replaces {old}, which is also an input of the function")
+            if hasattr(old.type, "is_compatible") and not old.type.is_compatible(new.type):
+                raise TypeError(f"givens: cannot replace {old} ({old.type}) with {new} ({new.type})")
+            replace[old] = new
+        outs = clone_replace(outs, replace) if replace else list(outs)
+        return get_mode(mode).rewrite(outs, self._placeholders)
+
+    def _build(self, graph_outs, on_unused_input):
+        n_out = len(self.outputs)
+        self.fgraph_outputs = graph_outs[:n_out]
+        roots = graph_inputs(graph_outs, blockers=self._placeholders)
+        placeholder_ids = {id(p) for p in self._placeholders}
+        missing = [r for r in roots if id(r) not in placeholder_ids and r.owner is None
+                   and not isinstance(r, (Constant, SharedVariable))]
+        if missing:
+            names = ", ".join(str(m) for m in missing)
+            raise ValueError(f"the outputs depend on {names}, which is not among the inputs of the function; "
+                             "add it to the inputs or give it a value with givens=")
+        used = {id(r) for r in roots}
+        unused = [v for v, p in zip(self.inputs, self._placeholders) if id(p) not in used]
+        if unused and on_unused_input == "raise":
+            raise ValueError(f"input {unused[0]} is not used to compute the outputs; pass on_unused_input='ignore' "
+                             "to allow it")
+        shared = [r for r in roots if isinstance(r, SharedVariable)]
+        shared += [s for s in self.update_targets if s not in shared]
+        self._shared = shared
+        consts = [r for r in roots if isinstance(r, Constant) and np.size(r.data) > HOIST_CONSTANT_SIZE]
+        self._consts = [np.asarray(c.data) for c in consts]
+        self._order = io_toposort(self._placeholders + shared + consts, graph_outs)
+        core = graph_fn(self._placeholders + shared + consts, graph_outs)
+        self._core = lambda *args: _split(core(*args), n_out)
+        self._jitted = jax.jit(self._core)
+        self._x64 = needs_x64(graph_outs + self._placeholders)
+        self._filters = [_make_filter(v.type, _input_label(v, k), self.allow_input_downcast)
+                         for k, v in enumerate(self.inputs)]
+        self._names = _name_index(self.inputs)
+
+    # -- calling ---------------------------------------------------------------------------------
+    def _bind(self, args, kwargs):
+        if len(args) > len(self.inputs):
+            raise TypeError(f"{self._label()} takes {len(self.inputs)} inputs, got {len(args)}")
+        values = list(args) + [_MISSING] * (len(self.inputs) - len(args))
+        for key, value in kwargs.items():
+            k = self._names.get(key)
+            if k is None:
+                known = ", ".join(repr(n) for n in self._names) or "none"
+                raise TypeError(f"{self._label()} has no input named {key!r} (named inputs: {known})")
+            if k == -1:
+                raise TypeError(f"several inputs are named {key!r}; pass them positionally")
+            if values[k] is not _MISSING:
+                raise TypeError(f"input {key!r} was given twice")
+            values[k] = value
+        missing = [str(self.inputs[k]) for k, v in enumerate(values) if v is _MISSING]
+        if missing:
+            raise TypeError(f"{self._label()} is missing a value for the input(s) {', '.join(missing)}")
+        if self.trust_input:
+            return values
+        return [f(v) for f, v in zip(self._filters, values)]
+
+    def __call__(self, *args, **kwargs):
+        values = self._bind(args, kwargs)
+        shared = [_device_value(s) for s in self._shared]
+        outs, updates = call_with_x64(self._x64, self._jitted, *values, *shared, *self._consts)
+        for target, value in zip(self.update_targets, updates):
+            target.container[0] = value
+        results = [np.array(o) for o in outs]
+        return results[0] if self._single else results
+
+    @property
+    def jax_fn(self):
+        def jax_fn(*inputs):
+            shared = [_device_value(s) for s in self._shared]
+            outs, _ = self._core(*inputs, *shared, *self._consts)
+            return outs[0] if self._single else list(outs)
+
+        return jax_fn
+
+    def _label(self):
+        return f"function {self.name!r}" if self.name else "the compiled function"
+
+    def __rewrax_dprint__(self):
+        return self.fgraph_outputs, self._order
+
+    def __repr__(self):
+        ins = ", ".join(str(i) for i in self.inputs)
+        return f"<rewrax Function({ins}) -> {len(self.outputs)} output(s)>"
+
+
+def function(inputs, outputs=None, mode=None, updates=None, givens=None, name=None,
+             on_unused_input="raise", allow_input_downcast=False, trust_input=False, **_ignored):
+    """Compile a graph into a callable that runs on JAX.
+
+    Parameters
+    ----------
+    inputs : list of Variable
+        The variables whose values are passed at call time (positionally or by name).
+    outputs : Variable or list of Variable
+        What the function returns (a single array, or a list).
+    mode : None, "JAX", "FAST_RUN", "FAST_COMPILE" or Mode
+        ``None``/"JAX"/"FAST_RUN" run the canonicalize, stabilize and specialize rewrites;
+        "FAST_COMPILE" skips them.
+    updates : dict or list of pairs
+        New values of shared variables, written back after each call.
+    givens : dict or list of pairs
+        Variables of the graph replaced by other variables before compiling.
+
+    Examples
+    --------
+    >>> import numpy as np, rewrax as rx, rewrax.symbolic as pt
+    >>> x, y = pt.scalar("x"), pt.vector("y")
+    >>> f = rx.function([x, y], pt.log(x + y))
+    >>> f(x=0, y=[1, np.e])
+    array([0., 1.])
+    """
+    return Function(inputs, outputs, mode=mode, updates=updates, givens=givens, name=name,
+                    on_unused_input=on_unused_input, allow_input_downcast=allow_input_downcast,
+                    trust_input=trust_input)
+
+
+class _Missing:
+    def __repr__(self):
+        return "<missing>"
+
+
+_MISSING = _Missing()
+
+
+def _split(values, n_out):
+    return tuple(values[:n_out]), tuple(values[n_out:])
+
+
+def _device_value(shared):
+    return shared.container[0]
+
+
+def _check_inputs(inputs):
+    if isinstance(inputs, Variable):
+        raise TypeError("function inputs must be a list of variables, e.g. rx.function([x], out)")
+    inputs = list(inputs)
+    seen = set()
+    for k, v in enumerate(inputs):
+        if not isinstance(v, Variable):
+            raise TypeError(f"input {k} of the function is {v!r}, not a symbolic variable")
+        if isinstance(v, Constant):
+            raise TypeError(f"input {k} ({v}) is a constant; constants cannot be inputs")
+        if isinstance(v, SharedVariable):
+            raise TypeError(f"input {k} ({v}) is a shared variable; its value is read automatically "
+                            "(use set_value, or givens= to replace it)")
+        if id(v) in seen:
+            raise ValueError(f"the variable {v} is given twice as an input")
+        seen.add(id(v))
+    return inputs
+
+
+def _check_updates(updates):
+    pairs = _pairs(updates)
+    for target, value in pairs:
+        if not isinstance(target, SharedVariable):
+            raise TypeError(f"updates: {target} is not a shared variable; only shared variables can be updated")
+        tt, vt = target.type, value.type
+        if getattr(tt, "dtype", None) != getattr(vt, "dtype", None) or getattr(tt, "ndim", None) != getattr(vt, "ndim", None):
+            raise TypeError(f"updates: the new value of {target} has type {vt}, but {target} holds {tt}")
+    if len({id(t) for t, _ in pairs}) != len(pairs):
+        raise ValueError("updates: a shared variable is updated twice")
+    return pairs
+
+
+def _input_label(var, k):
+    return f"input {var.name!r}" if var.name else f"input {k} ({var.type})"
+
+
+def _name_index(inputs):
+    names = {}
+    for k, v in enumerate(inputs):
+        if v.name is not None:
+            names[v.name] = -1 if v.name in names else k
+    return names
+
+
+def _make_filter(t, label, allow_downcast):
+    if not isinstance(t, TensorType):
+        return lambda v: t.filter(v, label)
+    dtype, shape, ndim = np.dtype(t.dtype), t.shape, t.ndim
+
+    def fits(v):
+        return v.dtype == dtype and v.ndim == ndim and all(s is None or s == g for s, g in zip(shape, v.shape))
+
+    def filt(v):
+        if (type(v) is np.ndarray or isinstance(v, jax.Array)) and fits(v):
+            return v
+        return t.filter(v, label, allow_downcast)
+
+    return filt

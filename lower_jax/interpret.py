@@ -1,0 +1,63 @@
+"""Graph -> one Python function of JAX calls (an ``eval_jaxpr``-style loop over Apply nodes).
+
+Integer results computed only from values known at trace time (shapes, constants) stay
+concrete NumPy values, so ``reshape(x, x.shape[0] * 2)`` gets a static shape as JAX needs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rewrax.lower_jax.table import LoweringError, lower_node
+from rewrax.symbolic.graph import io_toposort
+from rewrax.symbolic.variable import Constant, SharedVariable
+
+
+def _is_concrete(value) -> bool:
+    return isinstance(value, (np.ndarray, np.generic))
+
+
+def _fold_concrete(node, values) -> bool:
+    if not node.op.has_perform or not all(_is_concrete(v) for v in values):
+        return False
+    return all(getattr(o.type, "dtype", "") in ("bool", "int8", "int16", "int32", "int64", "uint8", "uint32", "uint64")
+               for o in node.outputs) and all(np.size(v) <= 4096 for v in values)
+
+
+def graph_fn(inputs, outputs):
+    """A function ``fn(*input_values) -> list of output values`` running JAX on the graph."""
+    order = io_toposort(inputs, outputs)
+    steps = []
+    for node in order:
+        try:
+            steps.append((node, lower_node(node)))
+        except LoweringError:
+            raise
+        except Exception as exc:  # a bad node: say which
+            raise LoweringError(f"cannot lower {node.op} applied to {node.inputs}: {exc}") from exc
+    input_ids = [id(i) for i in inputs]
+
+    def read(env, var):
+        key = id(var)
+        if key in env:
+            return env[key]
+        if isinstance(var, Constant):
+            return var.data
+        if isinstance(var, SharedVariable):
+            raise LoweringError(f"the shared variable {var} must be an input of the lowered function")
+        raise LoweringError(f"no value for {var}: it is not an input of the function")
+
+    def fn(*values):
+        env = dict(zip(input_ids, values))
+        for node, impl in steps:
+            args = [read(env, i) for i in node.inputs]
+            if _fold_concrete(node, args):
+                results = node.op.perform(node, [np.asarray(a) for a in args])
+                results = [np.asarray(r, dtype=o.type.dtype) for r, o in zip(results, node.outputs)]
+            else:
+                results = impl(*args)
+            for out, value in zip(node.outputs, results):
+                env[id(out)] = value
+        return [read(env, o) for o in outputs]
+
+    return fn

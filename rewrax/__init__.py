@@ -1,0 +1,17 @@
+"""rewrax: rewrite-first, JAX-native probabilistic programming.
+
+``import rewrax as rx`` gives the graph tools (``rx.function``, ``rx.dprint``, ``rx.grad``,
+``rx.clone_replace``, ``rx.rewrite_graph``, ...) and the model API (``rx.Model``,
+``rx.Normal``, ``rx.sample``, ...); ``import rewrax.symbolic as pt`` gives the tensor API.
+"""
+
+from rewrax.symbolic import (  # noqa: F401
+    Lop, Rop, ancestors, clone_replace, config, disconnected_grad, dprint, explicit_graph_inputs,
+    grad, graph_inputs, graph_replace, hessian, io_toposort, jacobian, shared, shared_rng, toposort,
+    vectorize_graph, zero_grad,
+)
+from rewrax.symbolic.printing import debugprint  # noqa: F401
+from rewrax.rewrites import rewrite_graph  # noqa: F401
+from rewrax.lower_jax import Function, Mode, function, wrap_jax  # noqa: F401
+
+__version__ = "0.1.0"
