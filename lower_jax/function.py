@@ -10,10 +10,12 @@ from __future__ import annotations
 import numpy as np
 
 import jax
+import jax.numpy as jnp
 
 from rewrax.lower_jax.interpret import graph_fn
 from rewrax.lower_jax.mode import get_mode
 from rewrax.lower_jax.x64 import call_with_x64, needs_x64
+from rewrax.symbolic.check import ParameterValueError
 from rewrax.symbolic.graph import clone_replace, flatten_outputs, graph_inputs, io_toposort, _pairs
 from rewrax.symbolic.type import TensorType
 from rewrax.symbolic.variable import Constant, SharedVariable, Variable
@@ -82,7 +84,8 @@ class Function:
         consts = [r for r in roots if isinstance(r, Constant) and np.size(r.data) > HOIST_CONSTANT_SIZE]
         self._consts = [np.asarray(c.data) for c in consts]
         self._order = io_toposort(self._placeholders + shared + consts, graph_outs)
-        core = graph_fn(self._placeholders + shared + consts, graph_outs)
+        core = graph_fn(self._placeholders + shared + consts, graph_outs, collect_checks=True)
+        self._check_messages = core.check_messages
         self._core = lambda *args: _split(core(*args), n_out)
         self._jitted = jax.jit(self._core)
         self._x64 = needs_x64(graph_outs + self._placeholders)
@@ -115,17 +118,25 @@ class Function:
     def __call__(self, *args, **kwargs):
         values = self._bind(args, kwargs)
         shared = [_device_value(s) for s in self._shared]
-        outs, updates = call_with_x64(self._x64, self._jitted, *values, *shared, *self._consts)
+        outs, updates, flags = call_with_x64(self._x64, self._jitted, *values, *shared, *self._consts)
+        if flags:
+            self._raise_failed_checks(flags)
         for target, value in zip(self.update_targets, updates):
             target.container[0] = value
         results = [np.array(o) for o in outs]
         return results[0] if self._single else results
 
+    def _raise_failed_checks(self, flags):
+        ok = np.asarray(jnp.stack(flags))
+        if not ok.all():
+            failed = [m for m, good in zip(self._check_messages, ok) if not good]
+            raise ParameterValueError(", ".join(dict.fromkeys(failed)))
+
     @property
     def jax_fn(self):
         def jax_fn(*inputs):
             shared = [_device_value(s) for s in self._shared]
-            outs, _ = self._core(*inputs, *shared, *self._consts)
+            outs, _, _ = self._core(*inputs, *shared, *self._consts)
             return outs[0] if self._single else list(outs)
 
         return jax_fn
@@ -180,8 +191,9 @@ class _Missing:
 _MISSING = _Missing()
 
 
-def _split(values, n_out):
-    return tuple(values[:n_out]), tuple(values[n_out:])
+def _split(result, n_out):
+    values, flags = result
+    return tuple(values[:n_out]), tuple(values[n_out:]), tuple(flags)
 
 
 def _device_value(shared):

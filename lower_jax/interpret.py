@@ -6,9 +6,11 @@ concrete NumPy values, so ``reshape(x, x.shape[0] * 2)`` gets a static shape as 
 
 from __future__ import annotations
 
+import jax.numpy as jnp
 import numpy as np
 
 from rewrax.lower_jax.table import LoweringError, lower_node
+from rewrax.symbolic.check import Check
 from rewrax.symbolic.graph import io_toposort
 from rewrax.symbolic.variable import Constant, SharedVariable
 
@@ -24,8 +26,12 @@ def _fold_concrete(node, values) -> bool:
                for o in node.outputs) and all(np.size(v) <= 4096 for v in values)
 
 
-def graph_fn(inputs, outputs):
-    """A function ``fn(*input_values) -> list of output values`` running JAX on the graph."""
+def graph_fn(inputs, outputs, collect_checks=False):
+    """A function ``fn(*input_values) -> list of output values`` running JAX on the graph.
+
+    With ``collect_checks``, ``fn`` returns ``(outputs, flags)``: one boolean per ``Check``
+    node (true when its conditions hold), and ``fn.check_messages`` names them.
+    """
     order = io_toposort(inputs, outputs)
     steps = []
     for node in order:
@@ -47,10 +53,15 @@ def graph_fn(inputs, outputs):
             raise LoweringError(f"the shared variable {var} must be an input of the lowered function")
         raise LoweringError(f"no value for {var}: it is not an input of the function")
 
+    check_messages = [node.op.msg for node, _ in steps if isinstance(node.op, Check)]
+
     def fn(*values):
         env = dict(zip(input_ids, values))
+        flags = []
         for node, impl in steps:
             args = [read(env, i) for i in node.inputs]
+            if isinstance(node.op, Check):
+                flags.append(jnp.all(jnp.stack([jnp.all(c) for c in args[1:]])) if len(args) > 1 else jnp.bool_(True))
             if _fold_concrete(node, args):
                 results = node.op.perform(node, [np.asarray(a) for a in args])
                 results = [np.asarray(r, dtype=o.type.dtype) for r, o in zip(results, node.outputs)]
@@ -58,6 +69,8 @@ def graph_fn(inputs, outputs):
                 results = impl(*args)
             for out, value in zip(node.outputs, results):
                 env[id(out)] = value
-        return [read(env, o) for o in outputs]
+        results = [read(env, o) for o in outputs]
+        return (results, flags) if collect_checks else results
 
+    fn.check_messages = check_messages
     return fn

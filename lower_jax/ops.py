@@ -11,6 +11,7 @@ from rewrax.lower_jax.table import LoweringError, register
 from rewrax.symbolic import layout, linalg, reduce, subtensor
 from rewrax.symbolic import shape_ops as shape
 from rewrax.symbolic import sorting as sort
+from rewrax.symbolic.check import Check
 from rewrax.symbolic.gradient import _GradientBarrier
 
 
@@ -288,3 +289,10 @@ def _sort(node):
 @register(_GradientBarrier)
 def _barrier(node):
     return lambda x: [jax.lax.stop_gradient(x)]
+
+
+@register(Check)
+def _check(node):
+    # Compiled functions collect the conditions (see interpret.graph_fn); inside inner graphs
+    # the value passes through.
+    return lambda value, *conds: [value]

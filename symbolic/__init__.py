@@ -7,6 +7,7 @@ from rewrax.symbolic.basic import (  # noqa: F401
     vector,
 )
 from rewrax.symbolic.blockwise import Blockwise  # noqa: F401
+from rewrax.symbolic.check import Check, ParameterValueError, check  # noqa: F401
 from rewrax.symbolic.config import config  # noqa: F401
 from rewrax.symbolic.control import IfElse, Scan, ifelse, scan  # noqa: F401
 from rewrax.symbolic.elemwise import DimShuffle, Elemwise  # noqa: F401
