@@ -120,7 +120,9 @@ def weak_dtype(value, other: str) -> str:
     if isinstance(value, float):
         return other if kind in "fc" else config.floatX
     if isinstance(value, complex):
-        return other if kind == "c" else "complex128"
+        if kind == "c":
+            return other
+        return "complex64" if other in ("float16", "float32") else "complex128"
     raise TypeError(f"{value!r} is not a Python scalar")
 
 
@@ -161,17 +163,29 @@ def tensor(name=None, *, shape=None, dtype=None, ndim=None) -> TensorVariable:
 
 
 def scalar(name=None, dtype=None) -> TensorVariable:
+    """A 0-d placeholder (float64 unless ``dtype`` says otherwise).
+
+    Examples
+    --------
+    >>> import rewrax.symbolic as pt
+    >>> print(pt.scalar("x").type)
+    Scalar(float64, shape=())
+    """
     return tensor(name, shape=(), dtype=dtype)
 
 
-def _ranked(ndim):
+def _ranked(ndim, kind):
     def make(name=None, dtype=None, shape=None):
         return tensor(name, shape=(None,) * ndim if shape is None else shape, dtype=dtype, ndim=ndim)
 
+    # the name feeds TYPED_CONSTRUCTORS ("d" + "vector" -> dvector)
+    make.__name__ = make.__qualname__ = kind
+    make.__doc__ = f"A placeholder of rank {ndim} (``shape=`` may fix some sizes; unknown by default)."
     return make
 
 
-vector, matrix, tensor3, tensor4 = _ranked(1), _ranked(2), _ranked(3), _ranked(4)
+vector, matrix = _ranked(1, "vector"), _ranked(2, "matrix")
+tensor3, tensor4 = _ranked(3, "tensor3"), _ranked(4, "tensor4")
 
 
 def _typed(maker, dtype):
@@ -184,7 +198,7 @@ def _typed(maker, dtype):
 
 _PREFIX = {"b": "int8", "w": "int16", "i": "int32", "l": "int64", "f": "float32", "d": "float64", "c": "complex64", "z": "complex128"}
 TYPED_CONSTRUCTORS = {
-    p + maker.__name__.lstrip("_"): _typed(maker, dt)
+    p + maker.__name__: _typed(maker, dt)
     for p, dt in _PREFIX.items()
     for maker in (scalar, vector, matrix, tensor3, tensor4)
 }

@@ -31,8 +31,30 @@ def upgrade_to_float(dtype: str) -> str:
     return "float64"
 
 
+def _no_bool(dtypes) -> str:
+    out = upcast(*dtypes)
+    if out == "bool":
+        raise TypeError("is not defined for booleans (as in NumPy); cast to an integer dtype or use the logical_* functions")
+    return out
+
+
+def _bool_to_int8(dtypes) -> str:
+    out = upcast(*dtypes)
+    return "int8" if out == "bool" else out  # NumPy's loop for booleans in // % **
+
+
+def _bitwise(dtypes) -> str:
+    inexact = [d for d in dtypes if d in FLOAT_DTYPES or d in COMPLEX_DTYPES]
+    if inexact:
+        raise TypeError(f"needs boolean or integer inputs, got {inexact[0]}")
+    return upcast(*dtypes)
+
+
 _OUT_RULES = {
     "upcast": lambda ds: upcast(*ds),
+    "no_bool": _no_bool,
+    "int8_for_bool": _bool_to_int8,
+    "bitwise": _bitwise,
     "float": lambda ds: upgrade_to_float(upcast(*ds)),
     "bool": lambda ds: "bool",
     "second": lambda ds: ds[1],
@@ -46,8 +68,9 @@ class ScalarOp:
 
     Parameters
     ----------
-    out : {"upcast", "float", "bool", "second", "switch", "real"}
-        How the output dtype follows from the input dtypes.
+    out : {"upcast", "no_bool", "int8_for_bool", "bitwise", "float", "bool", "second", "switch", "real"}
+        How the output dtype follows from the input dtypes (NumPy's promotion, see
+        ``_OUT_RULES``); a rule raises TypeError for dtypes NumPy rejects too.
     commutative, associative : bool
         Algebraic facts the rewrite engine uses.
     """
@@ -62,7 +85,11 @@ class ScalarOp:
         self.label = label or name.capitalize()
 
     def output_dtype(self, dtypes) -> str:
-        return _OUT_RULES[self.out](list(dtypes))
+        dtypes = list(dtypes)
+        try:
+            return _OUT_RULES[self.out](dtypes)
+        except TypeError as exc:
+            raise TypeError(f"{self.label} {exc} (input dtypes: {', '.join(dtypes)})") from None
 
     def __call__(self, *values):
         return self.impl(*values)
@@ -152,14 +179,14 @@ def _make_table():
         # arithmetic
         s("add", -1, _add, commutative=True, associative=True),
         s("mul", -1, _mul, commutative=True, associative=True),
-        s("sub", 2, np.subtract),
+        s("sub", 2, np.subtract, out="no_bool"),
         s("true_div", 2, np.true_divide, out="float"),
-        s("int_div", 2, _int_div),
-        s("mod", 2, np.mod),
-        s("pow", 2, np.power),
-        s("neg", 1, np.negative),
+        s("int_div", 2, _int_div, out="int8_for_bool"),
+        s("mod", 2, np.mod, out="int8_for_bool"),
+        s("pow", 2, np.power, out="int8_for_bool"),
+        s("neg", 1, np.negative, out="no_bool"),
         s("abs", 1, np.abs, out="real"),
-        s("sign", 1, np.sign),
+        s("sign", 1, np.sign, out="no_bool"),
         s("sqr", 1, _sqr),
         s("reciprocal", 1, _reciprocal, out="float"),
         s("maximum", 2, np.maximum, commutative=True, associative=True),
@@ -231,10 +258,10 @@ def _make_table():
         s("le", 2, np.less_equal, out="bool"),
         s("gt", 2, np.greater, out="bool"),
         s("ge", 2, np.greater_equal, out="bool"),
-        s("and_", 2, np.bitwise_and, commutative=True, associative=True, label="And"),
-        s("or_", 2, np.bitwise_or, commutative=True, associative=True, label="Or"),
-        s("xor", 2, np.bitwise_xor, commutative=True, associative=True),
-        s("invert", 1, np.invert),
+        s("and_", 2, np.bitwise_and, out="bitwise", commutative=True, associative=True, label="And"),
+        s("or_", 2, np.bitwise_or, out="bitwise", commutative=True, associative=True, label="Or"),
+        s("xor", 2, np.bitwise_xor, out="bitwise", commutative=True, associative=True),
+        s("invert", 1, np.invert, out="bitwise"),
     ]
     return {op.name: op for op in ops}
 
