@@ -26,6 +26,27 @@ def _fold_concrete(node, values) -> bool:
                for o in node.outputs) and all(np.size(v) <= 4096 for v in values)
 
 
+def _raised_by_rewrax(exc) -> bool:
+    tb = exc.__traceback__
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb.tb_frame.f_globals.get("__name__", "").startswith("rewrax.")
+
+
+def _apply(node, impl, args):
+    """Run one lowering; a JAX error about shapes gets the node and input shapes added."""
+    try:
+        return impl(*args)
+    except (TypeError, ValueError, IndexError) as exc:
+        # JAX's own messages ("dot_general requires contracting dimensions ...") do not say
+        # which node of the user's graph failed; rewrax's messages already do.
+        if type(exc) not in (TypeError, ValueError, IndexError) or _raised_by_rewrax(exc):
+            raise
+        inputs = ", ".join(str(i) for i in node.inputs)
+        shapes = ", ".join(str(tuple(np.shape(a))) for a in args)
+        raise type(exc)(f"{node.op} applied to ({inputs}) with input shapes {shapes}: {exc}") from exc
+
+
 def graph_fn(inputs, outputs, collect_checks=False):
     """A function ``fn(*input_values) -> list of output values`` running JAX on the graph.
 
@@ -66,7 +87,7 @@ def graph_fn(inputs, outputs, collect_checks=False):
                 results = node.op.perform(node, [np.asarray(a) for a in args])
                 results = [np.asarray(r, dtype=o.type.dtype) for r, o in zip(results, node.outputs)]
             else:
-                results = impl(*args)
+                results = _apply(node, impl, args)
             for out, value in zip(node.outputs, results):
                 env[id(out)] = value
         results = [read(env, o) for o in outputs]

@@ -188,8 +188,8 @@ def _triangular(node):
 
 
 # -- indexing ------------------------------------------------------------------------------------
-def _index(node, values, pattern):
-    out, it = [], iter(values)
+def _index(node, values, pattern, shape):
+    out, it, axis = [], iter(values), 0
     for entry in pattern:
         if isinstance(entry, tuple):
             parts = [concrete_int(next(it), "slice bounds", node) if present else None for present in entry[1:]]
@@ -202,15 +202,34 @@ def _index(node, values, pattern):
                     "shape, which JAX cannot compile; use pt.switch(mask, x, 0) or integer indices"
                 )
             out.append(np.asarray(mask))
+            axis += np.ndim(mask) - 1
         else:
-            out.append(next(it))
+            index = next(it)
+            _check_bounds(node, index, axis, shape[axis])
+            out.append(index)
+        axis += 1
     return tuple(out)
+
+
+def _check_bounds(node, index, axis, size):
+    """NumPy's IndexError for indices known when tracing (JAX would clamp them silently)."""
+    if not isinstance(index, (np.ndarray, np.generic)) or np.size(index) == 0:
+        return
+    bad = np.asarray(index)[(np.asarray(index) < -size) | (np.asarray(index) >= size)]
+    if bad.size:
+        raise IndexError(f"{node.op}: index {bad.flat[0]} is out of bounds for axis {axis} of "
+                         f"{node.inputs[0]}, which has size {size}")
 
 
 @register(subtensor.Subtensor, subtensor.AdvancedSubtensor)
 def _subtensor(node):
     pattern = node.op.pattern
-    return lambda x, *idx: [jnp.asarray(x)[_index(node, idx, pattern)]]
+
+    def fn(x, *idx):
+        x = jnp.asarray(x)
+        return [x[_index(node, idx, pattern, x.shape)]]
+
+    return fn
 
 
 @register(subtensor.IncSubtensor, subtensor.AdvancedIncSubtensor)
@@ -218,7 +237,8 @@ def _inc_subtensor(node):
     op = node.op
 
     def fn(x, y, *idx):
-        ref = jnp.asarray(x).at[_index(node, idx, op.pattern)]
+        x = jnp.asarray(x)
+        ref = x.at[_index(node, idx, op.pattern, x.shape)]
         return [ref.set(y) if op.set_instead_of_inc else ref.add(y)]
 
     return fn
@@ -235,10 +255,23 @@ def _matmul(node):
     return lambda a, b: [jnp.matmul(a, b)]
 
 
+def _square(a, node):
+    if a.shape[-1] != a.shape[-2]:
+        raise ValueError(f"{node.op}: {node.inputs[0]} must be a square matrix, got shape {tuple(a.shape)} at run time")
+    return a
+
+
 @register(linalg.Cholesky)
 def _cholesky(node):
     lower = node.op.lower
-    return lambda a: [jnp.linalg.cholesky(a) if lower else jnp.swapaxes(jnp.linalg.cholesky(a), -1, -2)]
+
+    def fn(a):
+        L = jnp.linalg.cholesky(_square(jnp.asarray(a), node))
+        # all NaN when not positive definite, as the NumPy reference (JAX leaves a partial factor)
+        L = jnp.where(jnp.isnan(L).any(axis=(-2, -1), keepdims=True), jnp.nan, L)
+        return [L if lower else jnp.swapaxes(L, -1, -2)]
+
+    return fn
 
 
 @register(linalg.Solve)

@@ -46,6 +46,13 @@ def check_runtime_broadcast(node, shapes) -> None:
     for axis in range(ndim):
         sizes = [s[axis] for s in shapes]
         target = max(sizes) if sizes else 1
+        if len(set(sizes) - {1}) > 1:
+            listed = " and ".join(shape_text(s) for s in shapes)
+            names = ", ".join(str(i) for i in node.inputs)
+            raise ValueError(
+                f"{node.op}: shapes {listed} of ({names}) cannot be broadcast together at run time "
+                f"(dimension {axis} has sizes {sorted(set(sizes))})"
+            )
         for i, (inp, size) in enumerate(zip(node.inputs, sizes)):
             if size == 1 and target != 1 and inp.type.shape[axis] != 1:
                 raise ValueError(
