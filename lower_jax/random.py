@@ -1,10 +1,13 @@
-"""JAX samplers of the random variables: one entry per RandomVariable class.
+"""JAX lowering of RandomVariable nodes; the samplers are one entry per RandomVariable class.
 
 A sampler is ``sampler(key, batch_shape, *params, dtype=...) -> draw`` where ``batch_shape`` is
-the output shape without the support dimensions; parameters broadcast to it.
+the output shape without the support dimensions; parameters broadcast to it. The samplers
+live in ``random_continuous.py``, ``random_discrete.py`` and ``random_multivariate.py``.
 """
 
 from __future__ import annotations
+
+import functools
 
 import jax
 import jax.numpy as jnp
@@ -12,7 +15,6 @@ import numpy as np
 
 from rewrax.lower_jax.ops import concrete_int
 from rewrax.lower_jax.table import register
-from rewrax.symbolic.random import basic as rv
 from rewrax.symbolic.random.op import RandomVariable
 
 SAMPLERS: dict = {}
@@ -27,14 +29,12 @@ def sampler(*rv_classes):
     return deco
 
 
-@sampler(rv.NormalRV)
-def _normal(key, shape, loc, scale, dtype):
-    return loc + scale * jax.random.normal(key, shape, dtype)
-
-
-@sampler(rv.UniformRV)
-def _uniform(key, shape, low, high, dtype):
-    return jax.random.uniform(key, shape, dtype, minval=0.0, maxval=1.0) * (high - low) + low
+def sampler_for(op):
+    """The JAX sampler registered for ``op``'s class (or a base class), or None."""
+    for cls in type(op).__mro__:
+        if cls in SAMPLERS:
+            return SAMPLERS[cls]
+    return None
 
 
 def _vector_entries(vec, node):
@@ -54,11 +54,13 @@ def _float_param(p, dtype):
 @register(RandomVariable)
 def _random_variable(node):
     op = node.op
-    fn = SAMPLERS.get(type(op))
+    fn = sampler_for(op)
     if fn is None:
         from rewrax.lower_jax.table import LoweringError
 
         raise LoweringError(f"{op} has no JAX sampler; add one to rewrax.lower_jax.random.SAMPLERS")
+    if getattr(fn, "needs_op", False):  # samplers that read op properties (TruncatedRV's base op)
+        fn = functools.partial(fn, op=op)
     out_type = node.outputs[1].type
     dtype = out_type.dtype
     float_dtype = dtype if dtype.startswith("float") else "float64"
@@ -76,3 +78,7 @@ def _random_variable(node):
         return [next_key, jnp.asarray(draw).astype(dtype)]
 
     return run
+
+
+# the samplers register themselves on import
+from rewrax.lower_jax import random_continuous, random_discrete, random_multivariate  # noqa: E402,F401

@@ -30,6 +30,10 @@ class RandomVariable(Op):
     name = "random"
     signature = "()->()"
     dtype = "floatX"
+    #: how the model prints the distribution (``x ~ Normal(mu, sigma)``)
+    print_name = "Random"
+    #: names of the distribution parameters, in input order after (rng, size)
+    param_names: tuple = ()
     __props__ = ("dtype",)
     has_perform = False
 
@@ -49,8 +53,22 @@ class RandomVariable(Op):
         return len(parse_signature(self.signature)[1][0])
 
     def support_shape(self, params):
-        """Static core shape of one draw given the parameter variables."""
-        return ()
+        """Static core shape of one draw given the parameter variables.
+
+        Each output core dimension takes the static size its letter has among the
+        parameters' core dimensions (``"(n),(n,n)->(n)"``); ``None`` where unknown.
+        """
+        ins, outs = parse_signature(self.signature)
+        sizes: dict = {}
+        for p, letters in zip(params, ins):
+            core = p.type.shape[p.type.ndim - len(letters):] if letters else ()
+            for letter, size in zip(letters, core):
+                sizes.setdefault(letter, []).append(size)
+        return tuple(_letter_size(sizes.get(letter, [None])) for letter in outs[0])
+
+    def dist_params(self, node):
+        """The distribution parameters of an Apply node of this op (inputs after rng, size)."""
+        return node.inputs[2:]
 
     def batch_shape(self, params):
         shapes = [p.type.shape[: p.type.ndim - n] for p, n in zip(params, self.ndims_params)]
@@ -111,6 +129,14 @@ class RandomVariable(Op):
         dims = [b if b is not None else _batch_dim(params, self.ndims_params, k, nb) for k, b in enumerate(batch)]
         new_size = concatenate([stack([as_tensor_variable(np.int64(d)) if isinstance(d, int) else d for d in dims]), size])
         return self.make_node(rng, new_size, *params).outputs
+
+
+def _letter_size(sizes):
+    known = [s for s in sizes if s is not None]
+    if len(known) != len(sizes) and not any(s != 1 for s in known):
+        return None
+    big = [s for s in known if s != 1]
+    return big[0] if big else (1 if known else None)
 
 
 def _batch_dim(params, ndims, k, nb):
