@@ -14,7 +14,7 @@ import jax.numpy as jnp
 
 from rewrax.lower_jax.interpret import graph_fn
 from rewrax.lower_jax.mode import get_mode
-from rewrax.lower_jax.x64 import call_with_x64, needs_x64
+from rewrax.lower_jax.x64 import needs_x64
 from rewrax.symbolic.check import ParameterValueError
 from rewrax.symbolic.graph import clone_replace, flatten_outputs, graph_inputs, io_toposort, _pairs
 from rewrax.symbolic.type import TensorType
@@ -86,12 +86,28 @@ class Function:
         self._order = io_toposort(self._placeholders + shared + consts, graph_outs)
         core = graph_fn(self._placeholders + shared + consts, graph_outs, collect_checks=True)
         self._check_messages = core.check_messages
-        self._core = lambda *args: _split(core(*args), n_out)
+        types = [v.type for v in self.inputs]
+        labels = [_input_label(v, k) for k, v in enumerate(self.inputs)]
+
+        def traced(*args):
+            # Ranks and static sizes are checked when JAX traces a new input signature, so a
+            # call that hits jit's cache pays nothing for them (also inside the user's jit).
+            _check_traced(args[: len(types)], types, labels)
+            # one flat tuple (outputs, update values, check flags): the cheapest pytree
+            return _flat(core(*args))
+
+        self._core = traced
         self._jitted = jax.jit(self._core)
         self._x64 = needs_x64(graph_outs + self._placeholders)
-        self._filters = [_make_filter(v.type, _input_label(v, k), self.allow_input_downcast)
-                         for k, v in enumerate(self.inputs)]
+        self._filters = [_make_filter(t, label, self.allow_input_downcast) for t, label in zip(types, labels)]
+        # arrays of exactly these dtypes skip the filters on the fast path (see traced above)
+        self._dtypes = [np.dtype(t.dtype) if isinstance(t, TensorType) else None for t in types]
         self._names = _name_index(self.inputs)
+        self._n_out, self._n_inputs = n_out, len(self.inputs)
+        self._n_extra = len(graph_outs) - n_out + len(self._check_messages)
+        self._general = bool(self._shared or self._consts or self._n_extra or self.trust_input)
+        # without updates or checks, the outputs alone (a bare array when there is one)
+        self._jitted_plain = jax.jit(lambda *a: self._core(*a)[0] if self._single else self._core(*a))
 
     # -- calling ---------------------------------------------------------------------------------
     def _bind(self, args, kwargs):
@@ -116,15 +132,46 @@ class Function:
         return [f(v) for f, v in zip(self._filters, values)]
 
     def __call__(self, *args, **kwargs):
+        # Fast path for the common case (inputs positional, no shared state, no checks, x64
+        # already on or not needed): this is the per-call overhead that
+        # tests/benchmarks/bench_foundation.py measures, so every attribute read counts.
+        if self._x64 and not jax.config.jax_enable_x64:
+            with jax.enable_x64(True):
+                return self.__call__(*args, **kwargs)
+        if kwargs or self._general or len(args) != self._n_inputs:
+            return self._call_general(args, kwargs)
+        if self._n_inputs == 1:
+            v = args[0]
+            out = self._jitted_plain(v if type(v) is np.ndarray and v.dtype == self._dtypes[0] else self._filters[0](v))
+        else:
+            out = self._jitted_plain(*[v if type(v) is np.ndarray and v.dtype == d else f(v)
+                                       for f, d, v in zip(self._filters, self._dtypes, args)])
+        if self._single:
+            return np.array(out)
+        return [np.array(o) for o in out]
+
+    def _call_general(self, args, kwargs):
         values = self._bind(args, kwargs)
-        shared = [_device_value(s) for s in self._shared]
-        outs, updates, flags = call_with_x64(self._x64, self._jitted, *values, *shared, *self._consts)
+        if not self._general:  # keyword call of a plain function: same compiled program
+            out = self._jitted_plain(*values)
+            return np.array(out) if self._single else [np.array(o) for o in out]
+        if self._shared or self._consts:
+            values = [*values, *[s.container[0] for s in self._shared], *self._consts]
+        flat = self._jitted(*values)
+        if self._n_extra:
+            self._finish(flat)
+        if self._single:
+            return np.array(flat[0])
+        return [np.array(o) for o in flat[: self._n_out]]
+
+    def _finish(self, flat):
+        """Check the parameter flags, then write the updates back to the shared variables."""
+        n_up = len(self.update_targets)
+        flags = flat[self._n_out + n_up:]
         if flags:
             self._raise_failed_checks(flags)
-        for target, value in zip(self.update_targets, updates):
+        for target, value in zip(self.update_targets, flat[self._n_out: self._n_out + n_up]):
             target.container[0] = value
-        results = [np.array(o) for o in outs]
-        return results[0] if self._single else results
 
     def _raise_failed_checks(self, flags):
         ok = np.asarray(jnp.stack(flags))
@@ -136,7 +183,7 @@ class Function:
     def jax_fn(self):
         def jax_fn(*inputs):
             shared = [_device_value(s) for s in self._shared]
-            outs, _, _ = self._core(*inputs, *shared, *self._consts)
+            outs = self._core(*inputs, *shared, *self._consts)[: self._n_out]
             return outs[0] if self._single else list(outs)
 
         return jax_fn
@@ -191,9 +238,17 @@ class _Missing:
 _MISSING = _Missing()
 
 
-def _split(result, n_out):
+def _check_traced(values, types, labels):
+    """Rank and static-shape errors for traced inputs (the messages of ``TensorType.filter``)."""
+    for value, t, label in zip(values, types, labels):
+        if isinstance(t, TensorType) and (np.ndim(value) != t.ndim or
+                                          any(s is not None and s != g for s, g in zip(t.shape, np.shape(value)))):
+            t.filter(np.broadcast_to(np.zeros((), t.dtype), np.shape(value)), label)
+
+
+def _flat(result):
     values, flags = result
-    return tuple(values[:n_out]), tuple(values[n_out:]), tuple(flags)
+    return (*values, *flags)
 
 
 def _device_value(shared):
@@ -247,14 +302,14 @@ def _name_index(inputs):
 def _make_filter(t, label, allow_downcast):
     if not isinstance(t, TensorType):
         return lambda v: t.filter(v, label)
-    dtype, shape, ndim = np.dtype(t.dtype), t.shape, t.ndim
-
-    def fits(v):
-        return v.dtype == dtype and v.ndim == ndim and all(s is None or s == g for s, g in zip(shape, v.shape))
+    dtype, ndim = np.dtype(t.dtype), t.ndim
+    static = [(axis, size) for axis, size in enumerate(t.shape) if size is not None]
 
     def filt(v):
-        if (type(v) is np.ndarray or isinstance(v, jax.Array)) and fits(v):
-            return v
+        # fast path: an array that already has the right dtype, rank and static sizes
+        if (type(v) is np.ndarray or isinstance(v, jax.Array)) and v.dtype == dtype and v.ndim == ndim:
+            if not static or all(v.shape[axis] == size for axis, size in static):
+                return v
         return t.filter(v, label, allow_downcast)
 
     return filt
