@@ -21,25 +21,35 @@ def _blockwise(node):
     core = op.core_node(node.inputs)
     core_fn = lower_node(core)
     nb = node.outputs[0].type.ndim - core.outputs[0].type.ndim
+    core_ranks = [o.type.ndim for o in core.outputs]
 
     def fn(*xs):
-        xs = [jnp.asarray(x) for x in xs]
-        padded, axes = [], []
+        args, axes, batch_shapes = [], [], []
         for x, n in zip(xs, op.core_ndims):
+            if np.ndim(x) == n:  # not batched: passed as it is (static values stay static)
+                args.append(x)
+                axes.append([None] * nb)
+                continue
+            x = jnp.asarray(x)
             x = jnp.reshape(x, (1,) * (nb - (x.ndim - n)) + x.shape)
-            axes.append([0 if x.shape[k] != 1 else None for k in range(nb)])
-            padded.append(x)
-        squeezed = [jnp.reshape(x, tuple(d for k, d in enumerate(x.shape) if k >= nb or ax[k] is not None))
-                    for x, ax in zip(padded, axes)]
-        f = lambda *args: tuple(core_fn(*args))  # noqa: E731
+            batch_shapes.append(x.shape[:nb])
+            ax = [0 if x.shape[k] != 1 else None for k in range(nb)]
+            args.append(jnp.reshape(x, tuple(d for k, d in enumerate(x.shape) if k >= nb or ax[k] is not None)))
+            axes.append(ax)
+        f = lambda *a: tuple(core_fn(*a))  # noqa: E731
         for level in reversed(range(nb)):
-            f = jax.vmap(f, in_axes=tuple(ax[level] for ax in axes))
-        outs = f(*squeezed)
-        batch = jnp.broadcast_shapes(*[x.shape[:nb] for x in padded])
-        return [jnp.broadcast_to(o, batch + o.shape[o.ndim - c.type.ndim:]) if o.shape[:nb] != batch else o
-                for o, c in zip(outs, core.outputs)]
+            f = _map_level(f, tuple(ax[level] for ax in axes))
+        batch = jnp.broadcast_shapes(*batch_shapes) if batch_shapes else (1,) * nb
+        return [jnp.broadcast_to(o, batch + o.shape[o.ndim - r:]) for o, r in zip(f(*args), core_ranks)]
 
     return fn
+
+
+def _map_level(f, in_axes):
+    """``vmap`` over one batch level; a level where every input broadcasts gets a size-1 axis."""
+    if all(a is None for a in in_axes):
+        return lambda *a: tuple(jnp.expand_dims(jnp.asarray(o), 0) for o in f(*a))
+    return jax.vmap(f, in_axes=in_axes)
 
 
 @register(VJP)

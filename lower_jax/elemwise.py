@@ -86,6 +86,7 @@ SCALAR_IMPLS = {
     "gammaln": jss.gammaln,
     "digamma": jss.digamma,
     "trigamma": lambda x: jss.polygamma(1, x),
+    "polygamma": lambda n, x: jss.polygamma(jnp.asarray(n).astype(jnp.int32), x),
     "betaln": jss.betaln,
     "gammainc": jss.gammainc,
     "gammaincc": jss.gammaincc,

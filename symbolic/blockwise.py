@@ -14,7 +14,7 @@ import numpy as np
 
 from rewrax.symbolic.basic import as_tensor_variable
 from rewrax.symbolic.elemwise import broadcast_static_shapes
-from rewrax.symbolic.op import Op
+from rewrax.symbolic.op import Op, UndefinedGrad
 from rewrax.symbolic.type import TensorType
 from rewrax.symbolic.variable import Apply
 
@@ -32,7 +32,9 @@ def parse_signature(signature: str):
     return parts(ins), parts(outs)
 
 
-def _signature_for(ranks_in, ranks_out):
+def make_signature(ranks_in, ranks_out) -> str:
+    """A gufunc signature with distinct dimension names: ``(i00,i01),()->(o00)``."""
+
     def group(prefix, k, r):
         return "(" + ",".join(f"{prefix}{k}{j}" for j in range(r)) + ")"
 
@@ -50,11 +52,21 @@ class Blockwise(Op):
         The Op on core dimensions.
     core_ndims : tuple of int, optional
         Core rank of each input; taken from ``core_op.gufunc_signature`` when it has one.
+    signature : str, optional
+        The gufunc signature shown when printing (derived from ``core_op`` or the ranks).
+
+    Examples
+    --------
+    >>> import rewrax.symbolic as pt
+    >>> from rewrax.symbolic.linalg import Cholesky
+    >>> L = Blockwise(Cholesky())(pt.tensor3("A", shape=(5, 3, 3)))
+    >>> print(L.owner.op, L.type)
+    Blockwise{Cholesky{lower=True}, (m,m)->(m,m)} Tensor3(float64, shape=(5, 3, 3))
     """
 
     __props__ = ("core_op", "core_ndims")
 
-    def __init__(self, core_op, core_ndims=None):
+    def __init__(self, core_op, core_ndims=None, signature=None):
         if isinstance(core_op, Blockwise):
             core_ndims, core_op = core_op.core_ndims, core_op.core_op
         if core_ndims is None:
@@ -63,20 +75,27 @@ class Blockwise(Op):
             core_ndims = tuple(len(g) for g in parse_signature(core_op.gufunc_signature)[0])
         self.core_op = core_op
         self.core_ndims = tuple(int(n) for n in core_ndims)
+        self._signature = signature
 
     @property
     def signature(self):
         if self.core_op.gufunc_signature is not None:
             return self.core_op.gufunc_signature
-        return _signature_for(self.core_ndims, ["?"])
+        if self._signature is not None:
+            return self._signature
+        ins = make_signature(self.core_ndims, []).split("->")[0]
+        return f"{ins}->..."
 
     def __str__(self):
         return f"Blockwise{{{self.core_op}, {self.signature}}}"
 
     def core_node(self, inputs):
-        """The core Apply node for inputs of these (batched) types."""
-        core_inputs = [TensorType(i.type.dtype, i.type.shape[i.type.ndim - n:]).make_variable() if n or i.type.ndim else
-                       TensorType(i.type.dtype, ()).make_variable()
+        """The core Apply node for inputs of these (batched) types.
+
+        Inputs without batch dimensions are used as they are, so the core node keeps what
+        is known about them statically (a constant number of scan steps, a constant index).
+        """
+        core_inputs = [i if i.type.ndim == n else TensorType(i.type.dtype, i.type.shape[i.type.ndim - n:]).make_variable()
                        for i, n in zip(inputs, self.core_ndims)]
         return self.core_op.make_node(*core_inputs)
 
@@ -90,10 +109,15 @@ class Blockwise(Op):
         inputs = [as_tensor_variable(i) for i in inputs]
         if len(inputs) != len(self.core_ndims):
             raise TypeError(f"{self} takes {len(self.core_ndims)} inputs, got {len(inputs)}")
-        for i, n in zip(inputs, self.core_ndims):
+        for k, (i, n) in enumerate(zip(inputs, self.core_ndims)):
             if i.type.ndim < n:
-                raise ValueError(f"{self}: input {i} of type {i.type} has fewer than its {n} core dimensions")
+                raise ValueError(f"{self}: input {k} ({i}) of type {i.type} has fewer than its {n} core dimensions")
         core = self.core_node(inputs)
+        for o in core.outputs:
+            if not isinstance(o.type, TensorType):
+                raise TypeError(f"{self}: the core op returns {o.type}, which cannot be batched")
+        if self._signature is None and self.core_op.gufunc_signature is None:
+            self._signature = make_signature(self.core_ndims, [o.type.ndim for o in core.outputs])
         batch = self.batch_shape(inputs)
         outs = [TensorType(o.type.dtype, batch + o.type.shape).make_variable() for o in core.outputs]
         return Apply(self, inputs, outs)
@@ -121,9 +145,7 @@ class Blockwise(Op):
         return outs
 
     def pullback(self, inputs, outputs, output_grads):
-        from rewrax.symbolic.gradient import pullback_through_core
-
-        return pullback_through_core(self, inputs, outputs, output_grads)
+        return blockwise_pullback(self, inputs, outputs, output_grads)
 
     def vectorize(self, node, batched_inputs):
         return self(*batched_inputs, return_list=True)
@@ -132,3 +154,41 @@ class Blockwise(Op):
 def _batch_index(index, nb_x, nb, shape):
     offset = nb - nb_x
     return tuple(0 if shape[k] == 1 else index[offset + k] for k in range(nb_x))
+
+
+def blockwise_pullback(op, inputs, outputs, output_grads):
+    """The core pullback, vectorized over the batch; batch-broadcast inputs get summed grads."""
+    from rewrax.symbolic.graph import ancestors
+    from rewrax.symbolic.math import zeros_like
+    from rewrax.symbolic.vectorize import vectorize_graph
+
+    core = op.core_node(inputs)
+    core_gout = [o.type.make_variable() if g is not None else None for o, g in zip(core.outputs, output_grads)]
+    filled = [g if g is not None else zeros_like(o) for g, o in zip(core_gout, core.outputs)]
+    core_grads = op.core_op.pullback(core.inputs, core.outputs, filled)
+    replace = {c: b for c, b in zip(core.inputs, inputs) if c is not b}
+    replace.update(zip(core.outputs, outputs))
+    replace.update({c: g for c, g in zip(core_gout, output_grads) if c is not None})
+    result = []
+    for inp, cg in zip(inputs, core_grads):
+        if cg is None or isinstance(cg, UndefinedGrad):
+            result.append(UndefinedGrad(op, cg.index, cg.reason) if isinstance(cg, UndefinedGrad) else None)
+            continue
+        used = {id(v) for v in ancestors([cg])}
+        g = vectorize_graph(cg, {k: v for k, v in replace.items() if id(k) in used})
+        result.append(sum_to_batch(g, inp))
+    return result
+
+
+def sum_to_batch(g, inp):
+    """Sum the gradient ``g`` over the batch dimensions along which ``inp`` was broadcast."""
+    from rewrax.symbolic.math import second
+    from rewrax.symbolic.reduce import sum as sum_
+
+    if g.type.ndim < inp.type.ndim:  # a gradient that does not vary over the batch
+        g = second(inp, g)
+    extra = g.type.ndim - inp.type.ndim
+    if extra > 0:
+        g = sum_(g, axis=tuple(range(extra)))
+    axes = [i for i in range(inp.type.ndim) if inp.type.shape[i] == 1 and g.type.shape[i] != 1]
+    return sum_(g, axis=axes, keepdims=True) if axes else g

@@ -100,8 +100,9 @@ class IfElse(_InnerGraphOp):
         from rewrax.symbolic.shape_api import expand_dims
 
         outs = []
-        for t, e in zip(then_b, else_b):
-            c = expand_dims(cond, list(range(cond.type.ndim, t.type.ndim))) if t.type.ndim > cond.type.ndim else cond
+        for t, e, o in zip(then_b, else_b, node.outputs):
+            # a batched condition selects per batch entry: both branches run, switch picks
+            c = expand_dims(cond, list(range(cond.type.ndim, cond.type.ndim + o.type.ndim))) if o.type.ndim else cond
             outs.append(switch(c, t, e))
         return outs
 

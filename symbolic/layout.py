@@ -47,6 +47,16 @@ class Tile(Op):
         g = sum_(g, axis=tuple(range(0, 2 * nd, 2)))
         return [reshape(g, xs) if x.type.ndim != nd else g]
 
+    def vectorize(self, node, batched_inputs):
+        from rewrax.symbolic.shape_api import expand_dims
+
+        (x,) = batched_inputs
+        core = node.inputs[0].type.ndim
+        nb = x.type.ndim - core
+        if len(self.reps) > core:  # np.tile first promotes x to len(reps) dimensions
+            x = expand_dims(x, list(range(nb, nb + len(self.reps) - core)))
+        return [Tile((1,) * nb + self.reps)(x)]
+
 
 class Repeat(Op):
     """``np.repeat(x, repeats, axis)`` with ``repeats`` an integer scalar or vector input."""
@@ -89,6 +99,14 @@ class Repeat(Op):
         ids = Repeat(0)(arange(shape(x)[self.axis]), repeats)
         target = zeros_like(x)[(slice(None),) * self.axis + (ids,)]
         return [inc_subtensor(target, output_grads[0]), None]
+
+    def vectorize(self, node, batched_inputs):
+        from rewrax.symbolic.vectorize import blockwise_vectorize
+
+        x, repeats = batched_inputs
+        if repeats.type.ndim != node.inputs[1].type.ndim:
+            return blockwise_vectorize(self, node, batched_inputs)
+        return [Repeat(self.axis + x.type.ndim - node.inputs[0].type.ndim)(x, repeats)]
 
 
 class ExtractDiag(Op):

@@ -77,6 +77,7 @@ _DOCS = {
     "gammaln": "``log(abs(gamma(x)))``.",
     "digamma": "The digamma function, derivative of ``gammaln``.",
     "trigamma": "The trigamma function, derivative of ``digamma``.",
+    "polygamma": "The polygamma function ``polygamma(n, x)``, the n-th derivative of ``digamma``.",
     "betaln": "``log(abs(beta(a, b)))``.",
     "gammainc": "The regularized lower incomplete gamma function P(a, x).",
     "gammaincc": "The regularized upper incomplete gamma function Q(a, x).",

@@ -173,6 +173,10 @@ def _trigamma(x):
     return sps.polygamma(1, x)
 
 
+def _polygamma(n, x):
+    return sps.polygamma(np.asarray(n).astype("int64"), x)
+
+
 def _make_table():
     s = ScalarOp
     ops = [
@@ -237,6 +241,7 @@ def _make_table():
         s("gammaln", 1, sps.gammaln, out="float"),
         s("digamma", 1, sps.digamma, out="float"),
         s("trigamma", 1, _trigamma, out="float"),
+        s("polygamma", 2, _polygamma, out="float"),
         s("betaln", 2, sps.betaln, out="float", commutative=True),
         s("gammainc", 2, sps.gammainc, out="float"),
         s("gammaincc", 2, sps.gammaincc, out="float"),

@@ -120,7 +120,8 @@ RULES = {
     "ndtri": lambda xs, out, gz: [m.mul(gz, math.sqrt(2 * math.pi), m.exp(m.mul(0.5, m.sqr(out))))],
     "gammaln": lambda xs, out, gz: [m.mul(gz, m.digamma(xs[0]))],
     "digamma": lambda xs, out, gz: [m.mul(gz, m.trigamma(xs[0]))],
-    "trigamma": _undefined("trigamma", "the derivative of trigamma (tetragamma) is not implemented"),
+    "trigamma": lambda xs, out, gz: [m.mul(gz, m.polygamma(2, xs[0]))],
+    "polygamma": lambda xs, out, gz: [None, m.mul(gz, m.polygamma(m.add(xs[0], 1), xs[1]))],
     "betaln": lambda xs, out, gz: [
         m.mul(gz, m.sub(m.digamma(xs[0]), m.digamma(m.add(xs[0], xs[1])))),
         m.mul(gz, m.sub(m.digamma(xs[1]), m.digamma(m.add(xs[0], xs[1])))),

@@ -84,6 +84,13 @@ class Shape(Op):
     def pullback(self, inputs, outputs, output_grads):
         return [None]
 
+    def vectorize(self, node, batched_inputs):
+        # every entry of the batch has the same (core) shape: the result is not batched
+        (x,) = batched_inputs
+        nb = x.type.ndim - node.inputs[0].type.ndim
+        out = Shape()(x)
+        return [out[nb:] if nb else out]
+
 
 class MakeVector(Op):
     """A vector built from scalars; prints ``MakeVector{dtype='bool'}``."""
@@ -109,6 +116,16 @@ class MakeVector(Op):
     def pullback(self, inputs, outputs, output_grads):
         g = output_grads[0]
         return [g[i] for i in range(len(inputs))]
+
+    def vectorize(self, node, batched_inputs):
+        from rewrax.symbolic.math import cast
+        from rewrax.symbolic.vectorize import n_batch_dims
+
+        nb = n_batch_dims(batched_inputs, node)
+        if nb == 0:
+            return [self(*batched_inputs)]
+        full = _broadcast_batch([cast(b, self.dtype) for b in batched_inputs], node.inputs, nb)
+        return [Join(nb)(*[expand_dims(f, nb) for f in full])]
 
 
 class Reshape(Op):
@@ -151,7 +168,10 @@ class Reshape(Op):
     def vectorize(self, node, batched_inputs):
         x, shp = batched_inputs
         if shp.type.ndim != 1:
-            raise NotImplementedError("vectorize_graph: reshape with a batched target shape")
+            raise NotImplementedError(
+                f"vectorize_graph: cannot batch the reshape of {node.inputs[0]}: its target shape {shp} varies "
+                "over the batch (JAX needs one static shape)"
+            )
         nb = x.type.ndim - node.inputs[0].type.ndim
         batch = [shape(x)[i] for i in range(nb)]
         from rewrax.symbolic.shape_ops import concatenate as cat

@@ -180,8 +180,8 @@ class Subtensor(_Indexing):
 
             return blockwise_vectorize(self, node, batched_inputs)
         nb = x.type.ndim - node.inputs[0].type.ndim
-        pattern = (("s", False, False, False),) * nb + self.pattern
-        return [type(self)(pattern)(x, *idx)]
+        out = type(self)((_FULL,) * nb + self.pattern)(x, *idx)
+        return [_batch_first(out, nb, self.pattern, idx)]
 
 
 class AdvancedSubtensor(Subtensor):
@@ -259,19 +259,24 @@ class IncSubtensor(_Indexing):
         return [gx, gy] + [None] * len(idx)
 
     def vectorize(self, node, batched_inputs):
+        from rewrax.symbolic.shape_ops import _broadcast_batch
+        from rewrax.symbolic.vectorize import blockwise_vectorize
+
         x, y, *idx = batched_inputs
-        nbx = x.type.ndim - node.inputs[0].type.ndim
-        nby = y.type.ndim - node.inputs[1].type.ndim
-        if any(b.type.ndim != o.type.ndim for b, o in zip(idx, node.inputs[2:])) or nby > nbx or isinstance(self, AdvancedIncSubtensor):
-            from rewrax.symbolic.vectorize import blockwise_vectorize
-
+        x0, y0 = node.inputs[:2]
+        if any(b.type.ndim != o.type.ndim for b, o in zip(idx, node.inputs[2:])):
             return blockwise_vectorize(self, node, batched_inputs)
-        pattern = (("s", False, False, False),) * nbx + self.pattern
-        if nby < nbx:
-            from rewrax.symbolic.shape_api import expand_dims
-
-            y = expand_dims(y, list(range(nbx - nby))) if nby or y.type.ndim else y
-        return [type(self)(pattern, self.set_instead_of_inc)(x, y, *idx)]
+        nbx, nby = x.type.ndim - x0.type.ndim, y.type.ndim - y0.type.ndim
+        nb = max(nbx, nby)
+        if nb == 0:
+            return [type(self)(self.pattern, self.set_instead_of_inc)(x, y, *idx)]
+        if nbx < nb:  # the written-to tensor is shared by the batch: give it the batch dimensions
+            x = _broadcast_batch([x, y], [x0, y0], nb)[0]
+        target_rank = len(indexed_shape(x0.type, self.pattern, node.inputs[2:]))
+        if nby or _moves_advanced_first(self.pattern):
+            y = _batched_value(y, nby, nb, target_rank - y0.type.ndim)
+            y = _batch_first(y, nb, self.pattern, idx, inverse=True)
+        return [type(self)((_FULL,) * nb + self.pattern, self.set_instead_of_inc)(x, y, *idx)]
 
 
 class AdvancedIncSubtensor(IncSubtensor):
@@ -281,6 +286,46 @@ class AdvancedIncSubtensor(IncSubtensor):
 
     def __str__(self):
         return pattern_label("AdvancedSetSubtensor" if self.set_instead_of_inc else self.kind, self.pattern)
+
+
+def _moves_advanced_first(pattern) -> bool:
+    """NumPy puts the advanced-index dimensions first when advanced entries are not adjacent."""
+    advanced = any(e in ("a", "b") for e in pattern)
+    where = [i for i, e in enumerate(pattern) if e in ("a", "b") or (advanced and e == "i")]
+    return bool(where) and where != list(range(where[0], where[0] + len(where)))
+
+
+def _advanced_rank(pattern, idx):
+    pairs = split_index_inputs(pattern, idx)
+    return max((p.type.ndim if e == "a" else 1 for e, p in zip(pattern, pairs) if e in ("a", "b")), default=0)
+
+
+def _batch_first(var, nb, pattern, idx, inverse=False):
+    """Move the ``nb`` batch axes of a batched indexing result to the front (or back, ``inverse``).
+
+    With leading full slices added for the batch, ``x[:, i, :, j]`` puts the advanced dimensions
+    before the batch ones, as NumPy does for non-adjacent advanced indices.
+    """
+    if not nb or not _moves_advanced_first(pattern):
+        return var
+    k = _advanced_rank(pattern, idx)
+    order = list(range(k, k + nb)) + list(range(k)) + list(range(k + nb, var.type.ndim))
+    if inverse:
+        order = [order.index(i) for i in range(len(order))]
+    from rewrax.symbolic.elemwise import DimShuffle
+
+    return DimShuffle(var.type.ndim, order)(var)
+
+
+def _batched_value(y, nby, nb, missing):
+    """``y`` (``nby`` batch dims) padded to ``nb`` batch dims and the full target rank."""
+    from rewrax.symbolic.shape_api import expand_dims
+
+    if missing > 0:
+        y = expand_dims(y, list(range(nby, nby + missing)))
+    if nb > nby:
+        y = expand_dims(y, list(range(nb - nby)))
+    return y
 
 
 # --------------------------------------------------------------------------------------------
