@@ -6,6 +6,8 @@ Derivatives live in ``scalar_grads.py``; JAX implementations in ``rewrax.lower_j
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import scipy.special as sps
 
@@ -13,8 +15,9 @@ from rewrax.symbolic.config import config
 from rewrax.symbolic.type import COMPLEX_DTYPES, FLOAT_DTYPES
 
 
+@functools.lru_cache(maxsize=1024)
 def upcast(*dtypes) -> str:
-    """NumPy's promotion of array dtypes."""
+    """NumPy's promotion of array dtypes (names in, name out; cached: graphs ask often)."""
     return np.result_type(*dtypes).name
 
 

@@ -20,10 +20,22 @@ COMPLEX_DTYPES = ("complex64", "complex128")
 _RANK_NAMES = ("Scalar", "Vector", "Matrix", "Tensor3", "Tensor4")
 
 
+_CANONICAL: dict = {}  # dtype spelling -> canonical name; np.dtype(...).name is slow
+
+
 def normalize_dtype(dtype) -> str:
     """Return the canonical name of a dtype (``"floatX"`` means ``config.floatX``)."""
     if dtype is None or dtype == "floatX":
         return config.floatX
+    if isinstance(dtype, str) and dtype in _CANONICAL:
+        return _CANONICAL[dtype]
+    name = _canonical(dtype)
+    if isinstance(dtype, str):
+        _CANONICAL[dtype] = name
+    return name
+
+
+def _canonical(dtype) -> str:
     try:
         name = np.dtype(dtype).name
     except TypeError as exc:
