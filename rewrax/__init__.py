@@ -13,5 +13,9 @@ from rewrax.symbolic import (  # noqa: F401
 from rewrax.symbolic.printing import debugprint  # noqa: F401
 from rewrax.rewrites import rewrite_graph  # noqa: F401
 from rewrax.lower_jax import Function, Mode, function, wrap_jax  # noqa: F401
+from rewrax.model import (  # noqa: F401
+    Data, Deterministic, JaxModel, Model, ModelGraph, Potential, SamplingError, ValueGradFunction, model_to_graphviz,
+    modelcontext, sample_posterior_predictive, sample_prior_predictive, set_data, transforms,
+)
 
 __version__ = "0.1.0"

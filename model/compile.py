@@ -1,0 +1,313 @@
+"""Compiled densities: point functions (``compile_logp``), the PyMC-style sampler interface
+(``logp_dlogp_function``) and pure JAX functions (``jax_model``, ``logp_fn``).
+
+Parameter checks: ``rx.logp(rv, value).eval()`` raises ``ParameterValueError`` when a
+parameter is invalid (``sigma > 0`` fails), but every density compiled *from the model*
+returns ``-inf`` there instead, as PyMC's compiled model functions do, so that a sampler
+or optimizer rejects the point rather than stopping (``Model(check_bounds=False)`` removes
+the checks altogether).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+import jax
+
+import rewrax.symbolic as pt
+from rewrax.lower_jax.function import HOIST_CONSTANT_SIZE, function
+from rewrax.lower_jax.interpret import graph_fn
+from rewrax.lower_jax.mode import get_mode
+from rewrax.lower_jax.x64 import needs_x64
+from rewrax.model.density import replace_rvs_by_values
+from rewrax.symbolic.check import Check
+from rewrax.symbolic.graph import graph_inputs, io_toposort
+from rewrax.symbolic.variable import Constant, SharedVariable, Variable
+
+
+# -- Check nodes -------------------------------------------------------------------------------
+def _map_checks(outputs, replace_check):
+    memo = {}
+    for node in io_toposort([], outputs):
+        inputs = [memo.get(i, i) for i in node.inputs]
+        if isinstance(node.op, Check):
+            new = replace_check(inputs[0], inputs[1:])
+            if new is not None:
+                new.name = node.outputs[0].name
+                memo[node.outputs[0]] = new
+                continue
+        if any(a is not b for a, b in zip(inputs, node.inputs)):
+            new_node = node.clone_with_new_inputs(inputs)
+            for old, out in zip(node.outputs, new_node.outputs):
+                out.name = old.name
+                memo[old] = out
+    return [memo.get(o, o) for o in outputs]
+
+
+def _all_true(conds):
+    conds = [pt.all(c) if c.type.ndim else c for c in conds]
+    out = conds[0]
+    for c in conds[1:]:
+        out = pt.and_(out, c)
+    return out
+
+
+def checks_to_ninf(outputs):
+    """``Check(value, conds)`` -> ``switch(all(conds), value, -inf)`` (float values only)."""
+    def to_switch(value, conds):
+        if not value.type.dtype.startswith("float") or not conds:
+            return None
+        return pt.switch(_all_true(conds), value, -np.inf)
+
+    return _map_checks(list(outputs), to_switch)
+
+
+def remove_checks(outputs):
+    """Every ``Check`` node replaced by the value it guards."""
+    return _map_checks(list(outputs), lambda value, conds: value)
+
+
+def prepare(model, outputs, checks="ninf"):
+    """The graphs a compiled model function runs: checks handled, then rewritten."""
+    outputs = list(outputs)
+    if checks == "remove" or not model.check_bounds:
+        outputs = remove_checks(outputs)
+    elif checks == "ninf":
+        outputs = checks_to_ninf(outputs)
+    return get_mode(None).rewrite(outputs)
+
+
+# -- point functions -----------------------------------------------------------------------------
+class PointFunc:
+    """A compiled function of value variables, called with a point ``{name: value}``.
+
+    Keys of the point that the function does not use are ignored.
+    """
+
+    def __init__(self, f, names):
+        self.f = f
+        self.names = list(names)
+
+    def __call__(self, point=None, **kwargs):
+        point = dict(point or {}, **kwargs)
+        missing = [n for n in self.names if n not in point]
+        if missing:
+            raise KeyError(f"the point has no value for {', '.join(repr(m) for m in missing)} "
+                           f"(this function needs {self.names}; the point has {list(point)})")
+        return self.f(*[point[n] for n in self.names])
+
+    def __repr__(self):
+        return f"<PointFunc({', '.join(self.names)})>"
+
+
+def _model_inputs(model, outs):
+    """The model's value variables ``outs`` depend on (model order), after checking for others."""
+    roots = graph_inputs(outs)
+    ids = {id(r) for r in roots}
+    inputs = [v for v in model.value_vars if id(v) in ids]
+    known = {id(v) for v in inputs}
+    free = [r for r in roots if id(r) not in known and r.owner is None and not isinstance(r, (Constant, SharedVariable))]
+    if free:
+        raise ValueError(f"the graph depends on {free}, which are not value variables of the model; "
+                         "pass inputs= explicitly")
+    return inputs
+
+
+def compile_fn(model, outs, inputs=None, point_fn=True, mode=None, checks="ninf"):
+    single = isinstance(outs, Variable)
+    outs_list = [outs] if single else list(outs)
+    prepared = outs_list
+    if checks == "remove" or not model.check_bounds:
+        prepared = remove_checks(outs_list)
+    elif checks == "ninf":
+        prepared = checks_to_ninf(outs_list)
+    if inputs is None:
+        inputs = _model_inputs(model, prepared)
+    f = function(inputs, prepared[0] if single else prepared, mode=mode, on_unused_input="ignore")
+    if not point_fn:
+        return f
+    return PointFunc(f, [v.name for v in inputs])
+
+
+def compile_logp(model, vars=None, jacobian=True, sum=True):
+    return compile_fn(model, model.logp(vars=vars, jacobian=jacobian, sum=sum))
+
+
+def compile_dlogp(model, vars=None, jacobian=True):
+    return compile_fn(model, model.dlogp(vars=vars, jacobian=jacobian))
+
+
+def compile_d2logp(model, vars=None, jacobian=True, negate_output=None):
+    if negate_output is None or type(negate_output).__name__ == "_Unset":
+        warnings.warn(
+            "compile_d2logp() returns the NEGATED Hessian by default (as PyMC 5 does); this default will change. "
+            "Pass negate_output=False for the Hessian itself, or negate_output=True to keep the negation.",
+            FutureWarning, stacklevel=3,
+        )
+        negate_output = True
+    return compile_fn(model, model.d2logp(vars=vars, jacobian=jacobian, negate_output=bool(negate_output)))
+
+
+# -- lowering to plain JAX -----------------------------------------------------------------------
+def _unique_name(name, taken, fallback):
+    base = name or fallback
+    out, k = base, 1
+    while out in taken:
+        out, k = f"{base}__{k}", k + 1
+    taken.add(out)
+    return out
+
+
+class _Lowered:
+    """A graph lowered to ``fn(*inputs, *data)``, with its data roots named and their values."""
+
+    def __init__(self, inputs, outputs, data_names):
+        roots = graph_inputs(outputs)
+        input_ids = {id(v) for v in inputs}
+        self.shared = [r for r in roots if isinstance(r, SharedVariable)]
+        self.consts = [r for r in roots if isinstance(r, Constant) and np.size(r.data) > HOIST_CONSTANT_SIZE]
+        free = [r for r in roots if id(r) not in input_ids and r.owner is None and not isinstance(r, (Constant, SharedVariable))]
+        if free:
+            raise ValueError(f"the model's density depends on {free}, which is not a value variable, data or constant")
+        self.fn = graph_fn(list(inputs) + self.shared + self.consts, outputs)
+        self.x64 = needs_x64(list(outputs) + list(inputs))
+        self.data_names = []
+        for var in self.shared + self.consts:
+            if id(var) not in data_names:
+                kind = "__shared" if isinstance(var, SharedVariable) else "__const"
+                data_names[id(var)] = _unique_name(var.name, set(data_names.values()), f"{kind}_{len(data_names)}")
+            self.data_names.append(data_names[id(var)])
+
+    def values(self):
+        out = {}
+        for name, var in zip(self.data_names, self.shared + self.consts):
+            out[name] = np.asarray(var.get_value(borrow=True) if isinstance(var, SharedVariable) else var.data)
+        return out
+
+
+def _require_x64(x64):
+    if x64 and not jax.config.jax_enable_x64:
+        raise RuntimeError(
+            "this model computes in float64, but JAX's 64-bit mode is off, so JAX would silently use float32. "
+            "Call the function inside `with jax.enable_x64(True):` (or set jax.config.update('jax_enable_x64', True) "
+            "in your script), or build the model with rx.config.floatX = 'float32'."
+        )
+
+
+@dataclass(frozen=True)
+class JaxModel:
+    """A model as pure JAX functions of value arrays; holds no rewrax object.
+
+    Attributes
+    ----------
+    logdensity : callable
+        ``logdensity(position, data) -> scalar``: ``position`` maps value-variable names to
+        arrays (unconstrained space), ``data`` maps data names to arrays.
+    initial_position : dict
+        The model's initial point.
+    data : dict
+        Current values of the data the functions read (data containers, large constants).
+    value_names : list
+        Value-variable names, in model order; ``shapes``, ``dtypes``, ``discrete`` by name.
+    constrain : callable
+        ``constrain(position, data) -> dict``: every free random variable (constrained space)
+        and every deterministic, by name.
+    observed_data : dict
+        Observed random variable name -> data.
+    rv_names : dict
+        Value-variable name -> random-variable name (``sigma_log__`` -> ``sigma``).
+    dims, coords : dict
+        Named dimensions of the variables, and the model's coordinates.
+    x64 : bool
+        Whether the functions need JAX's 64-bit mode (call them inside ``jax.enable_x64(True)``).
+    """
+
+    logdensity: Callable
+    initial_position: dict
+    data: dict
+    value_names: list
+    shapes: dict
+    dtypes: dict
+    discrete: dict
+    constrain: Callable
+    observed_data: dict
+    rv_names: dict = field(default_factory=dict)
+    deterministic_names: list = field(default_factory=list)
+    dims: dict = field(default_factory=dict)
+    coords: dict = field(default_factory=dict)
+    x64: bool = True
+
+
+def _position_reader(value_names):
+    def read(position):
+        missing = [n for n in value_names if n not in position]
+        if missing:
+            raise KeyError(f"position has no value for {missing} (the model's value variables are {value_names})")
+        return [position[n] for n in value_names]
+
+    return read
+
+
+def jax_model(model, jacobian=True) -> JaxModel:
+    value_vars = model.value_vars
+    value_names = [v.name for v in value_vars]
+    read = _position_reader(value_names)
+    data_names: dict = {}
+    logp = _Lowered(value_vars, prepare(model, [model.logp(jacobian=jacobian)]), data_names)
+    constrained_vars = model.free_RVs + model.deterministics
+    constrained = prepare(model, replace_rvs_by_values(model, constrained_vars), checks="remove") if constrained_vars else []
+    cons = _Lowered(value_vars, constrained, data_names)
+    out_names = [v.name for v in constrained_vars]
+    x64 = logp.x64 or cons.x64
+
+    def logdensity(position, data):
+        _require_x64(logp.x64)
+        return logp.fn(*read(position), *[data[n] for n in logp.data_names])[0]
+
+    def constrain(position, data):
+        _require_x64(cons.x64)
+        return dict(zip(out_names, cons.fn(*read(position), *[data[n] for n in cons.data_names])))
+
+    initial = model.initial_point()
+    return JaxModel(
+        logdensity=logdensity, initial_position=initial, data={**logp.values(), **cons.values()},
+        value_names=value_names, shapes={n: tuple(np.shape(initial[n])) for n in value_names},
+        dtypes={v.name: np.dtype(v.type.dtype) for v in value_vars},
+        discrete={v.name: v.type.dtype.startswith(("int", "uint", "bool")) for v in value_vars},
+        constrain=constrain, observed_data=_observed_data(model),
+        rv_names={model.rvs_to_values[rv].name: rv.name for rv in model.free_RVs},
+        deterministic_names=[d.name for d in model.deterministics],
+        dims=dict(model.named_vars_to_dims), coords=dict(model.coords), x64=x64,
+    )
+
+
+def _observed_data(model):
+    out = {}
+    for rv in model.observed_RVs:
+        value = model.rvs_to_values[rv]
+        if isinstance(value, SharedVariable):
+            out[rv.name] = np.asarray(value.get_value())
+        elif isinstance(value, Constant):
+            out[rv.name] = np.asarray(value.data)
+        else:
+            out[rv.name] = np.asarray(value.eval())
+    return out
+
+
+def logp_fn(model, jacobian=True):
+    """``(logdensity(position) -> scalar, initial_position)``, closed over the current data."""
+    jm = jax_model(model, jacobian=jacobian)
+    data, logdensity_with_data = jm.data, jm.logdensity
+
+    def logdensity(position):
+        return logdensity_with_data(position, data)
+
+    return logdensity, jm.initial_position
+
+
+__all__ = ["PointFunc", "compile_fn", "compile_logp", "compile_dlogp", "compile_d2logp", "JaxModel", "jax_model",
+           "logp_fn", "checks_to_ninf", "remove_checks", "prepare"]
