@@ -11,6 +11,7 @@ the checks altogether).
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -182,11 +183,11 @@ class _Lowered:
                 data_names[id(var)] = _unique_name(var.name, set(data_names.values()), f"{kind}_{len(data_names)}")
             self.data_names.append(data_names[id(var)])
 
+    def variables(self):
+        return dict(zip(self.data_names, self.shared + self.consts))
+
     def values(self):
-        out = {}
-        for name, var in zip(self.data_names, self.shared + self.consts):
-            out[name] = np.asarray(var.get_value(borrow=True) if isinstance(var, SharedVariable) else var.data)
-        return out
+        return dict(LiveData(self.variables()))
 
 
 def _require_x64(x64):
@@ -209,8 +210,9 @@ class JaxModel:
         arrays (unconstrained space), ``data`` maps data names to arrays.
     initial_position : dict
         The model's initial point.
-    data : dict
-        Current values of the data the functions read (data containers, large constants).
+    data : Mapping
+        The data the functions read (data containers, large constants), by name; a live
+        view: it gives the current values, also after ``rx.set_data``.
     value_names : list
         Value-variable names, in model order; ``shapes``, ``dtypes``, ``discrete`` by name.
     constrain : callable
@@ -252,7 +254,35 @@ def _position_reader(value_names):
     return read
 
 
+class LiveData(Mapping):
+    """Data name -> the *current* value (data containers are read at every access)."""
+
+    def __init__(self, variables: dict):
+        self._vars = variables
+
+    def __getitem__(self, name):
+        var = self._vars[name]
+        return np.asarray(var.get_value(borrow=True) if isinstance(var, SharedVariable) else var.data)
+
+    def __iter__(self):
+        return iter(self._vars)
+
+    def __len__(self):
+        return len(self._vars)
+
+    def __repr__(self):
+        return "LiveData(" + ", ".join(f"{k}: {np.shape(self[k])}" for k in self._vars) + ")"
+
+
 def jax_model(model, jacobian=True) -> JaxModel:
+    """The model as pure JAX functions; the same object while the model's structure is unchanged."""
+    key = ("jax_model", bool(jacobian))
+    if key not in model._cache:
+        model._cache[key] = _build_jax_model(model, jacobian)
+    return model._cache[key]
+
+
+def _build_jax_model(model, jacobian):
     value_vars = model.value_vars
     value_names = [v.name for v in value_vars]
     read = _position_reader(value_names)
@@ -274,7 +304,7 @@ def jax_model(model, jacobian=True) -> JaxModel:
 
     initial = model.initial_point()
     return JaxModel(
-        logdensity=logdensity, initial_position=initial, data={**logp.values(), **cons.values()},
+        logdensity=logdensity, initial_position=initial, data=LiveData({**logp.variables(), **cons.variables()}),
         value_names=value_names, shapes={n: tuple(np.shape(initial[n])) for n in value_names},
         dtypes={v.name: np.dtype(v.type.dtype) for v in value_vars},
         discrete={v.name: v.type.dtype.startswith(("int", "uint", "bool")) for v in value_vars},
@@ -301,7 +331,7 @@ def _observed_data(model):
 def logp_fn(model, jacobian=True):
     """``(logdensity(position) -> scalar, initial_position)``, closed over the current data."""
     jm = jax_model(model, jacobian=jacobian)
-    data, logdensity_with_data = jm.data, jm.logdensity
+    data, logdensity_with_data = dict(jm.data), jm.logdensity
 
     def logdensity(position):
         return logdensity_with_data(position, data)

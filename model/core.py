@@ -277,7 +277,8 @@ class Model:
     def rv_of(self, var):
         """The random variable of ``var`` (a random variable, a value variable or a name)."""
         if isinstance(var, str):
-            var = self[var]
+            by_value = {v.name: rv for rv, v in self.rvs_to_values.items() if rv in self.free_RVs}
+            var = by_value[var] if var not in self and var in by_value else self[var]
         if var in self.values_to_rvs:
             return self.values_to_rvs[var]
         return var

@@ -96,6 +96,8 @@ def rv_logp_terms(model, rvs, jacobian=True):
         else:
             rv_values[rv] = values[rv]
     raw = conditional_logp(rv_values)
+    if isinstance(raw, (list, tuple)):
+        raw = dict(zip(rv_values, raw))
     terms = replace_present([_term_of(raw, rv, rv_values[rv]) for rv in rvs], placeholders)
     named = []
     for rv, term in zip(rvs, terms):
@@ -111,12 +113,10 @@ def rv_logp_terms(model, rvs, jacobian=True):
 
 
 def _term_of(raw, rv, value):
-    if isinstance(raw, dict):
-        for key in (rv, value):
-            if key in raw:
-                return raw[key]
-        raise KeyError(f"conditional_logp returned no term for {rv}")
-    return raw[list(raw).index(rv)] if not isinstance(raw, (list, tuple)) else raw[0]
+    for key in (rv, value):
+        if key in raw:
+            return raw[key]
+    raise KeyError(f"conditional_logp returned no term for {rv}")
 
 
 def _term_name(model, rv):

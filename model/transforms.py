@@ -321,6 +321,30 @@ class CholeskyCorr(Transform):
         return f"CholeskyCorr(n={self.n})"
 
 
+class CorrMatrix(CholeskyCorr):
+    """``n x n`` correlation matrices <-> ``R^(n(n-1)/2)``: :class:`CholeskyCorr`, then ``L L^T``.
+
+    Value variable ``x_cholesky_corr__`` (the same unconstrained coordinates as for the factor).
+    """
+
+    def backward(self, value, *inputs):
+        L = super().backward(value)
+        return L @ pt.swapaxes(L, -1, -2)
+
+    def forward(self, value, *inputs):
+        return super().forward(pt.cholesky(pt.as_tensor_variable(value)))
+
+    def log_jac_det(self, value, *inputs):
+        # L -> L L^T on the strictly lower entries: log|det| = sum_i (n - 1 - i) log L_ii
+        L = super().backward(value)
+        weights = np.arange(self.n - 1, -1, -1, dtype="float64")
+        log_diag = pt.log(pt.diagonal(L, axis1=-2, axis2=-1))
+        return super().log_jac_det(value) + pt.sum(weights * log_diag, axis=-1)
+
+    def __repr__(self):
+        return f"CorrMatrix(n={self.n})"
+
+
 class Chain(Transform):
     """Transforms applied one after the other: ``forward`` runs them in order.
 
@@ -393,6 +417,7 @@ _DEFAULTS = [  # (constraint name, transform factory(constraint, rv)); the first
     ("simplex", lambda c, rv: simplex),
     ("ordered", lambda c, rv: ordered),
     ("corr_cholesky", lambda c, rv: CholeskyCorr(_event_size(rv, "corr_cholesky"))),
+    ("corr_matrix", lambda c, rv: CorrMatrix(_event_size(rv, "corr_matrix"))),
     ("cov_cholesky", lambda c, rv: CholeskyCovPacked(c.n)),
 ]
 
@@ -431,6 +456,6 @@ ChainedTransform = Chain
 
 __all__ = [
     "Transform", "LogTransform", "LogExpM1", "LogOddsTransform", "Interval", "Simplex", "Ordered",
-    "Circular", "CholeskyCovPacked", "CholeskyCorr", "Chain", "ChainedTransform", "log", "log_exp_m1",
+    "Circular", "CholeskyCovPacked", "CholeskyCorr", "CorrMatrix", "Chain", "ChainedTransform", "log", "log_exp_m1",
     "logodds", "simplex", "ordered", "circular", "interval", "default_transform",
 ]
