@@ -8,3 +8,7 @@ from rewrax.model.debug import SamplingError  # noqa: F401
 from rewrax.model.model_graph import ModelGraph, model_to_graphviz  # noqa: F401
 from rewrax.model.predictive import sample_posterior_predictive, sample_prior_predictive  # noqa: F401
 from rewrax.model.value_grad import ValueGradFunction  # noqa: F401
+from rewrax.model import constraints  # noqa: F401
+from rewrax.model.distributions import *  # noqa: F401,F403
+from rewrax.model.forward import draw  # noqa: F401
+from rewrax.model.logprob import conditional_logp, icdf, logcdf, logp  # noqa: F401

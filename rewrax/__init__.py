@@ -18,4 +18,9 @@ from rewrax.model import (  # noqa: F401
     modelcontext, sample_posterior_predictive, sample_prior_predictive, set_data, transforms,
 )
 
+from rewrax.model import (  # noqa: F401  (distributions, densities and forward sampling)
+    conditional_logp, constraints, draw, icdf, logcdf, logp,
+)
+from rewrax.model.distributions import *  # noqa: F401,F403
+
 __version__ = "0.1.0"

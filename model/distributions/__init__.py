@@ -1,0 +1,37 @@
+"""Distributions with PyMC's names: ``rx.Normal("x", 0, 1)`` in a model, ``rx.Normal.dist(0, 1)`` outside."""
+
+from rewrax.model.distributions.continuous import (  # noqa: F401
+    Beta, Exponential, Flat, Gamma, HalfFlat, HalfNormal, InverseGamma, LogNormal, Lognormal, Normal,
+    TruncatedNormal, Uniform,
+)
+from rewrax.model.distributions.continuous_more import (  # noqa: F401
+    AsymmetricLaplace, Cauchy, ChiSquared, ExGaussian, Gumbel, HalfCauchy, HalfStudentT, Kumaraswamy, Laplace,
+    Logistic, LogitNormal, Moyal, Pareto, SkewNormal, StudentT, Triangular, VonMises, Wald, Weibull,
+)
+from rewrax.model.distributions.discrete import (  # noqa: F401
+    Bernoulli, BetaBinomial, Binomial, Categorical, DiracDelta, DiscreteUniform, Geometric, NegativeBinomial,
+    Poisson, ZeroInflatedBinomial, ZeroInflatedNegativeBinomial, ZeroInflatedPoisson,
+)
+from rewrax.model.distributions.distribution import (  # noqa: F401
+    DISTRIBUTIONS, Continuous, Discrete, Distribution, distribution_of, support, support_point,
+)
+from rewrax.model.distributions.multivariate import (  # noqa: F401
+    Dirichlet, LKJCholeskyCov, Multinomial, MvNormal, MvStudentT, expand_packed_triangular,
+)
+from rewrax.model.distributions.wrappers import Censored, Mixture, NormalMixture, Truncated  # noqa: F401
+
+__all__ = [
+    "Distribution", "Continuous", "Discrete",
+    # continuous
+    "Normal", "HalfNormal", "TruncatedNormal", "Uniform", "Flat", "HalfFlat", "Exponential", "Gamma",
+    "InverseGamma", "Beta", "LogNormal", "Lognormal", "StudentT", "HalfStudentT", "Cauchy", "HalfCauchy", "Laplace",
+    "AsymmetricLaplace", "Logistic", "Weibull", "Pareto", "ChiSquared", "Gumbel", "VonMises", "SkewNormal", "Wald",
+    "Triangular", "ExGaussian", "Kumaraswamy", "Moyal", "LogitNormal",
+    # discrete
+    "Bernoulli", "Binomial", "BetaBinomial", "Poisson", "NegativeBinomial", "Geometric", "DiscreteUniform",
+    "Categorical", "ZeroInflatedPoisson", "ZeroInflatedBinomial", "ZeroInflatedNegativeBinomial", "DiracDelta",
+    # multivariate
+    "MvNormal", "MvStudentT", "Dirichlet", "Multinomial", "LKJCholeskyCov", "expand_packed_triangular",
+    # built from other distributions
+    "Mixture", "NormalMixture", "Censored", "Truncated",
+]

@@ -1,0 +1,67 @@
+"""Numerically stable building blocks of log-densities (where rewriting cannot help).
+
+A textbook formula that a rewrite can make stable (``log(1 + x)`` -> ``log1p(x)``) is
+written as the textbook says. These helpers are for the cases a rewrite cannot reach:
+tails of CDFs, binomial coefficients of large counts, differences of CDFs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import rewrax.symbolic as pt
+
+LOG_2 = float(np.log(2.0))
+LOG_PI = float(np.log(np.pi))
+LOG_2PI = float(np.log(2 * np.pi))
+
+
+def normal_lcdf(mu, sigma, x):
+    """``log Phi((x - mu) / sigma)``, accurate far in the left tail (``log_ndtr``)."""
+    return pt.log_ndtr((x - mu) / sigma)
+
+
+def normal_lccdf(mu, sigma, x):
+    """``log(1 - Phi((x - mu) / sigma))``, accurate far in the right tail."""
+    return pt.log_ndtr((mu - x) / sigma)
+
+
+def log_diff_exp(a, b):
+    """``log(exp(a) - exp(b))`` for ``a >= b``, without cancellation."""
+    return a + pt.log1mexp(b - a)
+
+
+def log1mexp(x):
+    """``log(1 - exp(x))`` for ``x <= 0``."""
+    return pt.log1mexp(x)
+
+
+def binomln(n, k):
+    """``log(n choose k)`` through ``betaln``: exact for large counts (no gammaln cancellation)."""
+    return -pt.betaln(1 + n - k, 1 + k) - pt.log1p(n)
+
+
+def logpow(x, m):
+    """``m * log(x)`` with ``0 * log(0) = 0``."""
+    return pt.xlogy(m, x)
+
+
+def sigmoid_input(p):
+    """``l`` when ``p`` is the graph ``sigmoid(l)``, else ``None``.
+
+    Densities written with ``log(p)`` / ``log1p(-p)`` use ``-softplus(-l)`` /
+    ``-softplus(l)`` instead, which are exact for any ``l`` (the same graph whether a user
+    passes ``logit_p=l`` or ``p=sigmoid(l)``).
+    """
+    owner = getattr(p, "owner", None)
+    if owner is None or not hasattr(owner.op, "scalar_op"):
+        return None
+    return owner.inputs[0] if getattr(owner.op.scalar_op, "name", None) == "sigmoid" else None
+
+
+def log_p_and_log1m_p(p):
+    """``(log(p), log(1 - p))``, exact in the logit when ``p = sigmoid(l)``."""
+    logit = sigmoid_input(p)
+    if logit is not None:
+        return -pt.softplus(-logit), -pt.softplus(logit)
+    return pt.log(p), pt.log1p(-p)
