@@ -104,9 +104,13 @@ class Elemwise(Op):
 
     def perform(self, node, inputs):
         check_runtime_broadcast(node, [np.shape(x) for x in inputs])
+        out_type = node.outputs[0].type
+        if out_type.dtype[0] in "fc":
+            # compute in the output dtype: NumPy would take exp(int8) in float16 and lose
+            # digits that the float64 output then pretends to have (the JAX lowering does the same)
+            inputs = [np.asarray(x, out_type.dtype) if np.asarray(x).dtype.kind in "biu" else x for x in inputs]
         with np.errstate(all="ignore"):
             out = self.scalar_op.impl(*inputs)
-        out_type = node.outputs[0].type
         out = np.asarray(out, dtype=out_type.dtype)
         if out.shape != tuple(np.broadcast_shapes(*[np.shape(x) for x in inputs])):
             out = np.broadcast_to(out, np.broadcast_shapes(*[np.shape(x) for x in inputs])).copy()
