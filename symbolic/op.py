@@ -39,6 +39,8 @@ class Op:
     """
 
     __props__: tuple = ()
+    #: True on a base class that is never applied itself (set in the class's own body).
+    abstract: bool = False
     #: gufunc-style signature of the core computation, e.g. "(m,k),(k,n)->(m,n)", for Ops
     #: that Blockwise can batch over leading dimensions.
     gufunc_signature: str | None = None
@@ -63,7 +65,9 @@ class Op:
         """Compute the outputs of ``node`` from NumPy ``inputs``; return a list of arrays."""
         raise NotImplementedError(f"{self} has no NumPy reference implementation")
 
+    #: False declares that the Op has no NumPy reference (say why in ``no_perform_reason``).
     has_perform = True
+    no_perform_reason: str | None = None
 
     # -- transformations -------------------------------------------------------------------
     def pullback(self, inputs, outputs, output_grads):
