@@ -203,7 +203,9 @@ class LogSumExp(Reduce):
         return upgrade_to_float(dtype)
 
     def perform(self, node, inputs):
-        out = sps.logsumexp(inputs[0], axis=self.reduced(np.ndim(inputs[0])))
+        axes = self.reduced(np.ndim(inputs[0]))
+        # SciPy turns a 0-d input into shape (1,) when no axis is reduced
+        out = sps.logsumexp(inputs[0], axis=axes) if axes else inputs[0]
         return [np.asarray(out, dtype=node.outputs[0].type.dtype)]
 
     def pullback(self, inputs, outputs, output_grads):

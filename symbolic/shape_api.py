@@ -223,22 +223,45 @@ def concatenate(tensors, axis=0):
     return Join(axis % max(tensors[0].type.ndim, 1))(*tensors)
 
 
-def split(x, sizes, axis=0):
-    """Split ``x`` along ``axis`` into pieces of the given ``sizes`` (or ``n`` equal pieces)."""
+def split(x, splits_size, n_splits=None, axis=0):
+    """Split ``x`` along ``axis`` into pieces of the given sizes (PyTensor's argument order).
+
+    ``splits_size`` is a list of piece sizes that add up to the length of the axis, or an int
+    ``n``: ``n`` equal pieces. Sizes are checked when the graph is built if the length is
+    known, else when it runs.
+
+    Examples
+    --------
+    >>> import numpy as np, rewrax.symbolic as pt
+    >>> x = pt.vector("x", shape=(5,))
+    >>> [p.type.shape for p in pt.split(x, [2, 3])]
+    [(2,), (3,)]
+    """
     from rewrax.symbolic.subtensor import getitem
 
     x = as_tensor_variable(x)
-    axis = axis % x.type.ndim
-    if isinstance(sizes, (int, np.integer)):
-        total = x.type.shape[axis]
-        if total is None or total % sizes:
-            raise ValueError(f"split into {sizes} equal parts needs a known size divisible by {sizes}, got {total}")
-        sizes = [total // sizes] * sizes
+    if x.type.ndim == 0:
+        raise ValueError(f"split: {x} is a scalar; there is no axis to split")
+    axis = normalize_axes(axis, x.type.ndim)[0]
+    total = x.type.shape[axis]
+    if isinstance(splits_size, (int, np.integer)):
+        if total is None or splits_size <= 0 or total % splits_size:
+            raise ValueError(f"split into {splits_size} equal parts needs a known length divisible by "
+                             f"{splits_size}; axis {axis} of {x} has length {'unknown' if total is None else total}")
+        splits_size = [total // splits_size] * splits_size
+    sizes = [int(s) for s in splits_size]
+    if n_splits is not None and n_splits != len(sizes):
+        raise ValueError(f"split: n_splits={n_splits} but {len(sizes)} sizes were given ({sizes})")
+    if any(s < 0 for s in sizes) or (total is not None and sum(sizes) != total):
+        raise ValueError(f"split: sizes {sizes} do not add up to the length {total} of axis {axis} of {x}")
     pieces, start = [], 0
-    for s in sizes:
-        stop = start + s
-        pieces.append(getitem(x, (slice(None),) * axis + (slice(start, stop),)))
-        start = stop
+    for k, size in enumerate(sizes):
+        last = k == len(sizes) - 1
+        piece = getitem(x, (slice(None),) * axis + (slice(start, None if last else start + size),))
+        if last and total is None:  # the rest of the axis must have exactly the last size
+            piece = specify_shape(piece, tuple(size if d == axis else None for d in range(x.type.ndim)))
+        pieces.append(piece)
+        start += size
     return pieces
 
 
