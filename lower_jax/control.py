@@ -91,9 +91,21 @@ def _ifelse(node):
     def fn(cond, *vals):
         if isinstance(cond, (np.ndarray, np.generic)):
             return list(run(then_fn if bool(cond) else else_fn, vals))
+        _check_same_shapes(node, jax.eval_shape(lambda v: run(then_fn, v), tuple(vals)),
+                           jax.eval_shape(lambda v: run(else_fn, v), tuple(vals)))
         return list(jax.lax.cond(cond, lambda v: run(then_fn, v), lambda v: run(else_fn, v), tuple(vals)))
 
     return fn
+
+
+def _check_same_shapes(node, then_shapes, else_shapes):
+    for k, (t, e) in enumerate(zip(then_shapes, else_shapes)):
+        if t.shape != e.shape:
+            raise ValueError(
+                f"{node.op}: output {k} has shape {t.shape} in the then-branch and {e.shape} in the else-branch; "
+                "with a condition known only at run time JAX (lax.cond) needs both branches to have one shape "
+                "(use pt.switch on equal shapes, or pad)"
+            )
 
 
 @register(Scan)
