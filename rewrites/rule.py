@@ -1,0 +1,323 @@
+"""Rules and rule sets: ``name: pattern -> replacement if guard(?x)``, one line each.
+
+A rule is data: a name, tags (the databases it belongs to), a pattern, a right-hand side and
+named guards. A declarative rule writes its right-hand side with the tensor API's names
+(``log1p(?x)``, ``neg(softplus(?x))``); a rule that needs code gives a small function of the
+match returning a replacement (built with ``rewrax.symbolic`` over the match's variables)
+or ``None``. Rule sets are values combined with ``+``.
+
+Examples
+--------
+>>> from rewrax.rewrites.rule import rules
+>>> mine = rules("mydb", ["log_exp_twice: log(exp(exp(?x))) -> exp(?x)"])
+>>> [r.name for r in mine]
+['log_exp_twice']
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rewrax.rewrites import pattern as P
+from rewrax.symbolic import math as m_
+from rewrax.symbolic.variable import Variable
+
+#: Functions a declarative right-hand side may call: the element-wise tensor API.
+RHS_FUNCS = {name: getattr(m_, name) for name in m_.__all__}
+
+
+# --------------------------------------------------------------------------------------------
+# guards
+# --------------------------------------------------------------------------------------------
+def _cls(m, a):
+    return m.eg[a]
+
+
+def _scalar_like(m, a):
+    return all(m.eg.dim(d) == 1 for d in m.eg[a].dims)
+
+
+#: Named guards: ``guard(match, *arguments)`` where arguments are class ids or numbers.
+GUARDS = {
+    "positive": lambda m, a: _cls(m, a).lo > 0,
+    "nonneg": lambda m, a: _cls(m, a).lo >= 0,
+    "negative": lambda m, a: _cls(m, a).hi < 0,
+    "nonpos": lambda m, a: _cls(m, a).hi <= 0,
+    "const": lambda m, a: _cls(m, a).const is not None,
+    "nonzero_const": lambda m, a: _cls(m, a).const is not None and bool(np.all(_cls(m, a).const != 0)),
+    "scalar_like": _scalar_like,
+    "rank0": lambda m, a: getattr(_cls(m, a).type, "ndim", None) == 0,
+    "float": lambda m, a: getattr(_cls(m, a).type, "dtype", "").startswith("float"),
+    "integer_const": lambda m, a: _cls(m, a).const is not None and bool(np.all(np.mod(_cls(m, a).const, 1) == 0)),
+    "same_shape": lambda m, a, b: m.eg.dims(a) == m.eg.dims(b),
+    "same_dtype": lambda m, a, b: _cls(m, a).type.dtype == _cls(m, b).type.dtype,
+}
+
+
+def guard(name):
+    """Decorator registering a named guard ``fn(match, *class_ids) -> bool``."""
+
+    def deco(fn):
+        GUARDS[name] = fn
+        return fn
+
+    return deco
+
+
+def _parse_guards(text, where):
+    out = []
+    for part in _split_calls(text):
+        term = P.parse_term(part, pattern=False)
+        if not isinstance(term, tuple):
+            raise P.PatternError(f"{where}: a guard must be a call such as positive(?x), got {part!r}")
+        _, name, args = term
+        if name not in GUARDS:
+            raise P.PatternError(f"{where}: unknown guard {name!r}; known: {sorted(GUARDS)}")
+        out.append((name, args))
+    return out
+
+
+def _split_calls(text):
+    parts, depth, cur = [], 0, ""
+    for ch in text:
+        if ch == "," and depth == 0:
+            parts.append(cur)
+            cur = ""
+            continue
+        depth += ch == "("
+        depth -= ch == ")"
+        cur += ch
+    if cur.strip():
+        parts.append(cur)
+    return [p.strip() for p in parts if p.strip()]
+
+
+# --------------------------------------------------------------------------------------------
+# matches
+# --------------------------------------------------------------------------------------------
+class Match:
+    """One match of a rule: ``m.x`` is a variable standing for the class bound to ``?x``."""
+
+    __slots__ = ("eg", "subst", "cid", "node", "rule", "_vars")
+
+    def __init__(self, eg, subst, cid, node, rule):
+        self.eg, self.subst, self.cid, self.node, self.rule = eg, subst, cid, node, rule
+        self._vars = {}
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self.var(name)
+        except KeyError:
+            raise AttributeError(f"rule {self.rule.name}: the pattern binds no ?{name}") from None
+
+    def var(self, name):
+        """A variable standing for the class bound to ``?name`` (rest variables: their op applied)."""
+        if name in self._vars:
+            return self._vars[name]
+        b = self.subst[name]
+        if isinstance(b, tuple) and b and b[0] == "rest":
+            _, op_id, kids = b
+            vs = [self.eg.placeholder(k) for k in kids]
+            v = vs[0] if len(vs) == 1 else self.eg.ops[op_id](*vs)
+        elif isinstance(b, tuple):
+            raise KeyError(name)
+        else:
+            v = self.eg.placeholder(b)
+        self._vars[name] = v
+        return v
+
+    def cls(self, name=None):
+        """The e-class bound to ``?name`` (the matched class when ``name`` is None)."""
+        return self.eg[self.cid if name is None else self.subst[name]]
+
+    def const(self, name):
+        """The constant value of ``?name``'s class, or None."""
+        return self.cls(name).const
+
+    def dims(self, name=None):
+        return self.eg.dims(self.cid if name is None else self.subst[name])
+
+    def op(self, name=None):
+        """The Op of the e-node bound to ``Head:name`` (the matched root node when None)."""
+        node = self.node if name is None else self.subst[name]
+        return self.eg.ops[node[0]]
+
+    def inputs(self, name=None):
+        """Variables standing for the children of the bound (or root) e-node."""
+        node = self.node if name is None else self.subst[name]
+        return [self.eg.placeholder(c) for c in node[1:]]
+
+    def input_classes(self, name=None):
+        node = self.node if name is None else self.subst[name]
+        return [self.eg[c] for c in node[1:]]
+
+    @property
+    def type(self):
+        return self.eg[self.cid].type
+
+    def bound_classes(self):
+        out = []
+        for b in self.subst.values():
+            if isinstance(b, int):
+                out.append(b)
+            elif isinstance(b, tuple) and b and b[0] == "rest":
+                out.extend(b[2])
+            elif isinstance(b, tuple):
+                out.extend(b[1:])
+        return out
+
+
+# --------------------------------------------------------------------------------------------
+# rules
+# --------------------------------------------------------------------------------------------
+class Rule:
+    """A named rewrite: ``pattern`` -> ``build(match)`` where the ``guards`` hold.
+
+    Parameters
+    ----------
+    penalize : bool
+        The matched form is numerically worse than the replacement (stabilize rules): the
+        extractor avoids it even where it is cheaper.
+    """
+
+    __slots__ = ("name", "tags", "pattern", "build", "guards", "penalize", "depth", "text", "vars")
+
+    def __init__(self, name, tags, pattern, build, guards=(), penalize=False, text=None):
+        if not name.replace("_", "").isalnum() or not name[0].isalpha() or name.lower() != name:
+            raise ValueError(f"rule names are snake_case identifiers, got {name!r}")
+        self.name = name
+        self.tags = frozenset(tags)
+        self.pattern = P.parse_term(pattern) if isinstance(pattern, str) else pattern
+        if not isinstance(self.pattern, P.PNode):
+            raise P.PatternError(f"rule {name}: the pattern must start with an op, got {pattern!r}")
+        self.build = build
+        self.guards = tuple(guards)
+        self.penalize = penalize
+        self.depth = P.depth(self.pattern)
+        self.text = text or f"{name}: {pattern}"
+        self.vars = P.variables(self.pattern)
+
+    def __repr__(self):
+        return f"Rule({self.text!r}, tags={sorted(self.tags)})"
+
+    def accepts(self, op) -> bool:
+        return self.pattern.accepts(op)
+
+    def search(self, eg, node):
+        return P.match_node(eg, self.pattern, node, {})
+
+    def check_guards(self, m) -> bool:
+        for name, args in self.guards:
+            vals = [m.subst[a.name] if isinstance(a, P.PVar) else a.value for a in args]
+            if not GUARDS[name](m, *vals):
+                return False
+        return True
+
+
+def _rhs_builder(term, where):
+    if isinstance(term, P.PVar):
+        return lambda m: m.var(term.name)
+    if isinstance(term, P.PLit):
+        return lambda m: term.value
+    _, head, args = term
+    fn = RHS_FUNCS.get(head)
+    if fn is None:
+        raise P.PatternError(f"{where}: unknown function {head!r} in the right-hand side")
+    kids = [_rhs_builder(a, where) for a in args]
+    return lambda m: fn(*[k(m) for k in kids])
+
+
+def parse_rule(line, tags, penalize=False) -> Rule:
+    """``"name: pattern -> replacement [if guard(?x), ...]"`` as a Rule."""
+    name, sep, body = line.partition(":")
+    if not sep or "->" not in body:
+        raise P.PatternError(f"a rule reads 'name: pattern -> replacement', got {line!r}")
+    name = name.strip()
+    lhs, _, rhs = body.partition("->")
+    rhs, _, guard_text = rhs.partition(" if ")
+    lhs_term = P.parse_term(lhs)
+    rhs_term = P.parse_term(rhs, pattern=False)
+    missing = set(P.variables(rhs_term)) - set(P.variables(lhs_term))
+    if missing:
+        raise P.PatternError(f"rule {name}: the replacement uses unbound {sorted(missing)}")
+    guards = _parse_guards(guard_text, f"rule {name}") if guard_text else ()
+    return Rule(name, tags, lhs_term, _rhs_builder(rhs_term, f"rule {name}"), guards, penalize,
+                text=" ".join(line.split()))
+
+
+def rule(name, pattern, fn, *, tags=(), guard=None, penalize=False) -> Rule:
+    """A rule whose replacement is computed by ``fn(match)`` (a variable, or None for no match)."""
+    guards = _parse_guards(guard, f"rule {name}") if guard else ()
+    return Rule(name, tags, pattern, fn, guards, penalize, text=f"{name}: {pattern} -> <{fn.__name__}>")
+
+
+class RuleSet:
+    """An ordered, immutable collection of rules; ``a + b`` concatenates.
+
+    Examples
+    --------
+    >>> from rewrax.rewrites import CANONICALIZE, STABILIZE
+    >>> both = CANONICALIZE + STABILIZE
+    >>> len(both) == len(CANONICALIZE) + len(STABILIZE)
+    True
+    """
+
+    def __init__(self, rules=()):
+        self.rules = tuple(rules)
+        names = [r.name for r in self.rules]
+        dup = {n for n in names if names.count(n) > 1}
+        if dup:
+            raise ValueError(f"rule names must be unique, repeated: {sorted(dup)}")
+
+    def __add__(self, other):
+        if isinstance(other, Rule):
+            other = RuleSet([other])
+        return RuleSet(self.rules + tuple(other))
+
+    def __iter__(self):
+        return iter(self.rules)
+
+    def __len__(self):
+        return len(self.rules)
+
+    def __getitem__(self, name):
+        for r in self.rules:
+            if r.name == name:
+                return r
+        raise KeyError(name)
+
+    def __contains__(self, name):
+        return any(r.name == name for r in self.rules)
+
+    @property
+    def tags(self):
+        return sorted({t for r in self.rules for t in r.tags})
+
+    def select(self, include, exclude=()):
+        """The rules having a tag (or name) in ``include`` and none in ``exclude``."""
+        inc, exc = set(include), set(exclude)
+        return RuleSet(r for r in self.rules
+                       if (r.tags & inc or r.name in inc) and not (r.tags & exc or r.name in exc))
+
+    def __repr__(self):
+        return f"RuleSet({len(self.rules)} rules, tags={self.tags})"
+
+
+def rules(tag, items, penalize=False) -> RuleSet:
+    """A RuleSet tagged ``tag`` from rule lines (strings) and Rule objects."""
+    out = []
+    for item in items:
+        if isinstance(item, str):
+            out.append(parse_rule(item, {tag}, penalize))
+        else:
+            item.tags = item.tags | {tag}
+            if penalize:
+                item.penalize = True
+            out.append(item)
+    return RuleSet(out)
+
+
+def as_variable(x):
+    return x if isinstance(x, Variable) else None

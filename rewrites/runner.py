@@ -1,0 +1,277 @@
+"""The runner: equality saturation with a backoff scheduler, limits and a report.
+
+Each iteration searches the rules over the e-classes that changed since the last one (and
+the classes above them, as deep as the deepest pattern), applies every match, then
+rebuilds the e-graph. It stops when nothing changes (saturated) or at a limit on
+iterations, e-nodes or time; hitting a limit warns (``RewriteLimitWarning``) and the best
+graph found so far is still extracted. A rule whose matches explode is banned for a few
+iterations (egg's ``BackoffScheduler``).
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rewrax.rewrites.egraph import RewriteTypeError
+from rewrax.rewrites.rule import Match
+
+
+class RewriteLimitWarning(UserWarning):
+    """The rewriter stopped at a limit (nodes, iterations or time) before saturating."""
+
+
+@dataclass
+class Limits:
+    """Bounds on one rewrite run.
+
+    Parameters
+    ----------
+    node_limit : int or None
+        Stop once the e-graph holds this many e-nodes (None: 10 per input node + 10,000).
+    iter_limit : int
+        Stop after this many iterations per phase.
+    time_limit : float
+        Stop after this many seconds in total.
+    match_limit, ban_length : int
+        Backoff scheduler: a rule with more matches than ``match_limit`` in one iteration is
+        banned for ``ban_length`` iterations (both doubling with each ban).
+    strict : bool
+        Re-raise errors raised by rule functions (for testing rules) instead of skipping.
+    """
+
+    node_limit: int | None = None
+    iter_limit: int = 40
+    time_limit: float = 5.0
+    match_limit: int = 2000
+    ban_length: int = 3
+    strict: bool = False
+
+
+@dataclass
+class PhaseReport:
+    name: str
+    rules: int
+    iterations: int = 0
+    stop_reason: str = "saturated"
+    fired: Counter = field(default_factory=Counter)
+    rejected: Counter = field(default_factory=Counter)
+    errors: dict = field(default_factory=dict)
+    banned: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+    nodes: int = 0
+    classes: int = 0
+
+
+@dataclass
+class Report:
+    """What a rewrite run did: per phase, the rules that fired and why it stopped."""
+
+    phases: list = field(default_factory=list)
+    input_nodes: int = 0
+    output_nodes: int = 0
+    seconds: float = 0.0
+
+    @property
+    def fired(self) -> Counter:
+        total = Counter()
+        for p in self.phases:
+            total.update(p.fired)
+        return total
+
+    @property
+    def stop_reason(self) -> str:
+        reasons = [p.stop_reason for p in self.phases if p.stop_reason != "saturated"]
+        return reasons[0] if reasons else "saturated"
+
+    def __str__(self):
+        lines = [f"rewrite: {self.input_nodes} -> {self.output_nodes} nodes in {self.seconds * 1e3:.1f} ms"]
+        for p in self.phases:
+            lines.append(f"phase {p.name}: {p.rules} rules, {p.iterations} iterations, stopped: {p.stop_reason} "
+                         f"({p.nodes} e-nodes, {p.classes} e-classes, {p.seconds * 1e3:.1f} ms)")
+            for name, n in sorted(p.fired.items(), key=lambda kv: (-kv[1], kv[0])):
+                lines.append(f"  {name} x{n}")
+            for name, n in sorted(p.banned.items()):
+                lines.append(f"  (banned {n}x: {name})")
+            for name, msg in sorted(p.errors.items()):
+                lines.append(f"  (errors in {name}: {msg})")
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+
+class Runner:
+    """Runs rule phases on one e-graph under shared limits."""
+
+    def __init__(self, egraph, limits: Limits | None = None):
+        self.eg = egraph
+        self.limits = limits or Limits()
+        self.start = time.perf_counter()
+        self.node_limit = self.limits.node_limit or (10 * egraph.n_nodes + 10_000)
+        self.stopped = None
+
+    def run(self, name, rules, fresh=None) -> PhaseReport:
+        """Saturate with ``rules``; those in ``fresh`` first search every class."""
+        eg, lim = self.eg, self.limits
+        rules = list(rules)
+        report = PhaseReport(name, len(rules))
+        t0 = time.perf_counter()
+        if self.stopped:
+            report.stop_reason = self.stopped
+            return report
+        index = {}
+        full = set(id(r) for r in (rules if fresh is None else fresh))
+        depth = max([r.depth for r in rules] + [1])
+        banned_until, times_banned = {}, Counter()
+        it = 0
+        while True:
+            reason = self._limit_reason(it)
+            if reason:
+                report.stop_reason = self.stopped = reason
+                break
+            it += 1
+            region = eg.ancestors_of(eg.take_touched(), depth - 1)
+            matches = self._search(rules, index, region, full, it, banned_until, times_banned, report)
+            full = set()
+            n_before, u_before = eg.n_nodes, eg.n_unions
+            self._apply(matches, report)
+            eg.rebuild()
+            if eg.n_nodes == n_before and eg.n_unions == u_before:
+                if not any(b > it for b in banned_until.values()):
+                    break
+                full = {k for k, b in banned_until.items() if b > it}
+                banned_until.clear()
+        report.iterations = it
+        report.seconds = time.perf_counter() - t0
+        report.nodes, report.classes = eg.n_nodes, len(eg.classes)
+        if report.stop_reason != "saturated":
+            warnings.warn(f"rewriting stopped early ({report.stop_reason}) in phase {name}; the graph is "
+                          "only partly rewritten. Raise the limit (rewrite_graph(..., node_limit=, "
+                          "iter_limit=, time_limit=)) if this graph needs it", RewriteLimitWarning, stacklevel=4)
+        return report
+
+    def _limit_reason(self, it):
+        lim = self.limits
+        if it >= lim.iter_limit:
+            return f"iteration limit ({lim.iter_limit})"
+        if self.eg.n_nodes >= self.node_limit:
+            return f"node limit ({self.node_limit})"
+        if time.perf_counter() - self.start > lim.time_limit:
+            return f"time limit ({lim.time_limit} s)"
+        return None
+
+    def _rules_for(self, index, rules, op_id):
+        found = index.get(op_id)
+        if found is None:
+            op = self.eg.ops[op_id]
+            found = index[op_id] = [r for r in rules if r.accepts(op)]
+        return found
+
+    def _search(self, rules, index, region, full, it, banned_until, times_banned, report):
+        eg, lim = self.eg, self.limits
+        per_rule = {}
+        classes = eg.classes
+        all_classes = list(classes) if full else None
+        for cid in (all_classes if full else sorted(region)):
+            cls = classes.get(cid)
+            if cls is None:
+                continue
+            fresh_only = full and cid not in region
+            for node in cls.nodes:
+                for r in self._rules_for(index, rules, node[0]):
+                    if fresh_only and id(r) not in full:
+                        continue
+                    if banned_until.get(id(r), 0) > it:
+                        continue
+                    found = per_rule.setdefault(id(r), (r, []))[1]
+                    for s in r.search(eg, node):
+                        found.append((cid, node, s))
+        matches = []
+        for key, (r, found) in per_rule.items():
+            threshold = lim.match_limit << times_banned[key]
+            if len(found) > threshold:
+                times_banned[key] += 1
+                banned_until[key] = it + (lim.ban_length << times_banned[key])
+                report.banned[r.name] += 1
+                continue
+            matches.extend((r, *f) for f in found)
+        return matches
+
+    def _apply(self, matches, report):
+        eg = self.eg
+        for k, (r, cid, node, s) in enumerate(matches):
+            if k % 512 == 511 and (time.perf_counter() - self.start > self.limits.time_limit
+                                   or eg.n_nodes >= self.node_limit):
+                break
+            outcome = apply_match(eg, r, cid, node, s, self.limits.strict)
+            if outcome is True:
+                report.fired[r.name] += 1
+            elif isinstance(outcome, str):
+                report.rejected[r.name] += 1
+                if outcome.startswith("error"):
+                    report.errors.setdefault(r.name, outcome)
+
+
+def apply_match(eg, rule, cid, node, subst, strict=False):
+    """Apply one match: True if it united something new, False, or a string saying why not."""
+    m = Match(eg, subst, cid, node, rule)
+    if rule.guards and not rule.check_guards(m):
+        return False
+    try:
+        out = rule.build(m)
+        if out is None:
+            return False
+        new = out if isinstance(out, int) else eg.add_expr(out)
+    except RewriteTypeError:
+        raise
+    except (TypeError, ValueError, IndexError, NotImplementedError) as exc:
+        if strict:
+            raise
+        return f"error: {type(exc).__name__}: {exc}"
+    cid, new = eg.find(cid), eg.find(new)
+    if cid == new:
+        return False
+    if not compatible(eg, cid, new):
+        if strict:
+            raise RewriteTypeError(f"rule {rule.name} gives {eg[new].type} (shape {eg.dims(new)}) for "
+                                   f"{eg[cid].type} (shape {eg.dims(cid)})")
+        return "type"
+    if _drops_check(eg, m, out):
+        return "check"
+    eg.union(cid, new)
+    if rule.penalize:
+        eg.penalty[eg.canon(node)] = max(1.0, eg.penalty.get(eg.canon(node), 0.0))
+    return True
+
+
+def compatible(eg, a, b) -> bool:
+    """Whether classes ``a`` and ``b`` may be united: same type, no broadcasting changed."""
+    A, B = eg[a], eg[b]
+    ta, tb = A.type, B.type
+    if not hasattr(ta, "dtype") or not hasattr(tb, "dtype") or type(ta) is not type(tb):
+        return ta == tb
+    if ta.dtype != tb.dtype or ta.ndim != tb.ndim or not ta.is_compatible(tb):
+        return False
+    for da, db in zip(A.dims, B.dims):
+        da, db = eg.dim(da), eg.dim(db)
+        if da == db:
+            continue
+        if (da >= 0 and db >= 0) or da == 1 or db == 1:
+            return False
+    return True
+
+
+def _drops_check(eg, m, out) -> bool:
+    """Whether the replacement drops a bound class that depends on a Check."""
+    bound = [c for c in m.bound_classes() if eg[c].check]
+    if not bound:
+        return False
+    if isinstance(out, int):
+        kept = {eg.find(out)}
+    else:
+        from rewrax.symbolic.graph import ancestors
+
+        kept = {eg.find(eg.var_class[id(v)]) for v in ancestors([out]) if id(v) in eg.var_class}
+    return any(eg.find(c) not in kept for c in bound)
