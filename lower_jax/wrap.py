@@ -61,7 +61,8 @@ class JaxOp(Op):
         return Apply(self, inputs, outs)
 
     def perform(self, node, inputs):
-        result = call_with_x64(True, self.fn, *[jnp.asarray(x) for x in inputs])
+        # convert inside the x64 context: outside it jnp.asarray truncates float64 to float32
+        result = call_with_x64(True, lambda *xs: self.fn(*[jnp.asarray(x) for x in xs]), *inputs)
         return [np.asarray(r, dtype=o.type.dtype) for r, o in zip(_flat_outputs(result)[0], node.outputs)]
 
     def pullback(self, inputs, outputs, output_grads):
