@@ -60,6 +60,8 @@ class Function:
                 raise TypeError(f"givens: cannot replace {old} ({old.type}) with {new} ({new.type})")
             replace[old] = new
         outs = clone_replace(outs, replace) if replace else list(outs)
+        # missing and unused inputs are judged on the graph as written, not as rewritten
+        self._written_roots = graph_inputs(outs, blockers=self._placeholders)
         return get_mode(mode).rewrite(outs, self._placeholders)
 
     def _build(self, graph_outs, on_unused_input):
@@ -67,13 +69,13 @@ class Function:
         self.fgraph_outputs = graph_outs[:n_out]
         roots = graph_inputs(graph_outs, blockers=self._placeholders)
         placeholder_ids = {id(p) for p in self._placeholders}
-        missing = [r for r in roots if id(r) not in placeholder_ids and r.owner is None
+        missing = [r for r in self._written_roots + roots if id(r) not in placeholder_ids and r.owner is None
                    and not isinstance(r, (Constant, SharedVariable))]
         if missing:
-            names = ", ".join(str(m) for m in missing)
+            names = ", ".join(dict.fromkeys(str(m) for m in missing))
             raise ValueError(f"the outputs depend on {names}, which is not among the inputs of the function; "
                              "add it to the inputs or give it a value with givens=")
-        used = {id(r) for r in roots}
+        used = {id(r) for r in self._written_roots}
         unused = [v for v, p in zip(self.inputs, self._placeholders) if id(p) not in used]
         if unused and on_unused_input == "raise":
             raise ValueError(f"input {unused[0]} is not used to compute the outputs; pass on_unused_input='ignore' "
