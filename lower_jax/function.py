@@ -53,8 +53,9 @@ class Function:
         # Cut the graph at the inputs (they may be intermediate variables), then apply givens.
         self._placeholders = [v if v.owner is None else v.type.make_variable(name=v.name) for v in self.inputs]
         replace = {v: p for v, p in zip(self.inputs, self._placeholders) if v is not p}
+        input_ids = {id(v) for v in self.inputs}
         for old, new in _pairs(givens):
-            if old in replace:
+            if id(old) in input_ids:
                 raise ValueError(f"givens replaces {old}, which is also an input of the function")
             if hasattr(old.type, "is_compatible") and not old.type.is_compatible(new.type):
                 raise TypeError(f"givens: cannot replace {old} ({old.type}) with {new} ({new.type})")
