@@ -116,17 +116,39 @@ class Prod(Reduce):
         return _acc_dtype(dtype)
 
     def pullback(self, inputs, outputs, output_grads):
-        from rewrax.symbolic import math as m
+        from rewrax.symbolic.math import mul
 
         (x,), (g,) = inputs, output_grads
-        # exact where entries are zero: d prod / d x_i = product of the other entries
-        is_zero = m.eq(x, 0)
-        n_zero = Sum(self.axes)(m.cast(is_zero, "int64"))
-        prod_nonzero = Prod(self.axes)(m.switch(is_zero, m.ones_like(x), x))
-        nz, pnz, out = (self.expand_back(v, x) for v in (n_zero, prod_nonzero, outputs[0]))
-        local = m.switch(m.eq(nz, 0), m.true_div(out, m.switch(is_zero, 1, x)),
-                         m.switch(m.and_(m.eq(nz, 1), is_zero), pnz, m.zeros_like(x)))
-        return [m.mul(self.expand_back(g, x), local)]
+        return [mul(self.expand_back(g, x), _product_of_others(x, self.reduced(x.type.ndim)))]
+
+
+def _product_of_others(x, red):
+    """For each entry, the product of the other entries of its reduced slice.
+
+    Computed as (product before it) * (product after it) with exclusive cumulative products:
+    a polynomial in ``x``, exact at zeros and differentiable again (no division by ``x``).
+    """
+    from rewrax.symbolic.math import mul, ones_like
+    from rewrax.symbolic.shape_api import concatenate, reshape, shape, transpose
+    from rewrax.symbolic.subtensor import flip
+
+    if not red:
+        return ones_like(x)
+    keep = [i for i in range(x.type.ndim) if i not in red]
+    perm = keep + list(red)
+    xt = transpose(x, perm) if perm != list(range(x.type.ndim)) else x
+    dims = [d if d is not None else shape(xt)[i] for i, d in enumerate(xt.type.shape)]
+    flat = reshape(xt, dims[: len(keep)] + [-1]) if len(red) != 1 else xt
+    axis = len(keep)
+
+    def exclusive_cumprod(v):
+        lead = (slice(None),) * axis
+        return concatenate([ones_like(v[lead + (slice(0, 1),)]), CumProd(axis)(v)[lead + (slice(None, -1),)]], axis=axis)
+
+    others = mul(exclusive_cumprod(flat), flip(exclusive_cumprod(flip(flat, axis)), axis))
+    others = reshape(others, dims) if len(red) != 1 else others
+    inverse = [perm.index(i) for i in range(x.type.ndim)]
+    return transpose(others, inverse) if perm != list(range(x.type.ndim)) else others
 
 
 class Max(Reduce):
@@ -289,8 +311,19 @@ class CumProd(CumSum):
         from rewrax.symbolic.subtensor import flip
 
         (x,), g = inputs, output_grads[0]
-        rev = flip(CumSum(self.axis)(flip(m.mul(g, outputs[0]), self.axis)), self.axis)
-        return [m.true_div(rev, x)]
+
+        def rev_cumsum(v):
+            return flip(CumSum(self.axis)(flip(v, self.axis)), self.axis)
+
+        # d/dx_j sum_i g_i y_i = sum_{i>=j} g_i y_i / x_j, exact where x_j != 0. At the first
+        # zero along the axis, the product of the other entries is the cumprod with that zero
+        # replaced by 1; after it every gradient is 0 (each product holds the zero).
+        is_zero = m.eq(x, 0)
+        first_zero = m.and_(is_zero, m.eq(CumSum(self.axis)(m.cast(is_zero, "int64")), 1))
+        safe_x = m.switch(is_zero, m.ones_like(x), x)
+        regular = m.true_div(rev_cumsum(m.mul(g, outputs[0])), safe_x)
+        at_first_zero = rev_cumsum(m.mul(g, CumProd(self.axis)(m.switch(first_zero, m.ones_like(x), x))))
+        return [m.switch(first_zero, at_first_zero, m.switch(is_zero, m.zeros_like(x), regular))]
 
 
 # --------------------------------------------------------------------------------------------
