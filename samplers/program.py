@@ -1,0 +1,147 @@
+"""The compiled sampler: one JAX program per model structure and step plan, reused across calls.
+
+``Program.run_chunk(carry, data, stages)`` advances every chain by ``len(stages)`` iterations
+in one ``lax.scan`` (chains ``vmap``-ed inside), warm-up and sampling alike: the stage code of
+each iteration says what the adaptation does (adaptation.py). The model's data are arguments,
+so ``rx.set_data`` with the same shapes reuses the compiled program, and programs are cached
+on the model's ``logdensity`` function object, so a second ``rx.sample`` compiles nothing.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import NamedTuple
+
+import numpy as np
+
+import jax
+import jax.numpy as jnp
+
+from rewrax.samplers.adaptation import IDLE
+
+
+class Carry(NamedTuple):
+    """What one chunk hands to the next: per-chain PRNG keys, kernel states, adaptation states."""
+
+    keys: object
+    states: tuple
+    adapt_states: tuple
+
+
+class Program:
+    """The jitted pieces of a sampler for one model and one list of kernels.
+
+    Parameters
+    ----------
+    jax_model : JaxModel
+        Supplies ``logdensity(position, data)`` and ``constrain(position, data)``.
+    kernels : list
+        One kernel per block of ``layout``, run in order each iteration.
+    layout : Layout
+        How the kernels' flat vectors make up the position dict.
+    """
+
+    def __init__(self, jax_model, kernels, layout):
+        self.jm = jax_model
+        self.kernels = tuple(kernels)
+        self.layout = layout
+        self.stat_names = _stat_names(self.kernels)
+        self.init = jax.jit(self._init)
+        self.run_chunk = jax.jit(self._run_chunk, donate_argnums=0)
+        self.constrain = jax.jit(jax.vmap(jax_model.constrain, in_axes=(0, None)))
+
+    # -- the per-chain functions ---------------------------------------------------------------
+    def _transition(self, key, states, adapt_states, data, stage):
+        keys = jax.random.split(key, len(self.kernels))
+        flats = [s.position for s in states]
+        states, adapt_states, stats = list(states), list(adapt_states), {}
+        refresh = len(self.kernels) > 1  # other blocks moved: cached densities are stale
+        for k, kernel in enumerate(self.kernels):
+            logdensity = self.layout.conditional(self.jm.logdensity, k, flats, data)
+            state = kernel.refresh(states[k], logdensity) if refresh else states[k]
+            state, adapt_states[k], kstats = kernel.step(keys[k], state, adapt_states[k], logdensity, stage)
+            states[k], flats[k] = state, state.position
+            for name, value in kstats.items():
+                out_name, dtype = self.stat_names[(k, name)]
+                stats[out_name] = jnp.asarray(value).astype(dtype)
+        return tuple(states), tuple(adapt_states), stats
+
+    # -- the jitted entry points ---------------------------------------------------------------
+    def _init(self, keys, flats, logps, grads):
+        """Carry of every chain from its start: flat blocks, joint log density, gradients.
+
+        The density and gradient come from the initial-point check, so this program holds
+        no copy of the model's code and compiles in a fraction of a second.
+        """
+        def one(flats, logp, grads):
+            pairs = [k.init(x, logp, g) for k, x, g in zip(self.kernels, flats, grads)]
+            return tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
+
+        states, adapt_states = jax.vmap(one)(flats, logps, grads)
+        return _strong(Carry(keys, states, adapt_states))
+
+    def _run_chunk(self, carry, data, stages):
+        transition = jax.vmap(self._transition, in_axes=(0, 0, 0, None, None))
+
+        def active(carry, stage):
+            split = jax.vmap(jax.random.split)(carry.keys)
+            states, adapt_states, stats = transition(split[:, 1], carry.states, carry.adapt_states, data, stage)
+            positions = tuple(s.position for s in states)
+            return Carry(split[:, 0], states, adapt_states), (positions, stats)
+
+        def idle(carry, stage):
+            n_chains = carry.keys.shape[0]
+            positions = tuple(s.position for s in carry.states)
+            stats = {name: jnp.zeros((n_chains,), dtype) for name, dtype in self.stat_names.values()}
+            return carry, (positions, stats)
+
+        def body(carry, stage):
+            return jax.lax.cond(stage == IDLE, idle, active, carry, stage)
+
+        carry, outputs = jax.lax.scan(body, carry, stages)
+        return _strong(carry), outputs
+
+
+def _strong(tree):
+    """Drop weak types, so chunk after chunk sees one signature (one compilation)."""
+    return jax.tree.map(lambda x: jax.lax.convert_element_type(x, jnp.asarray(x).dtype), tree)
+
+
+def _stat_names(kernels):
+    """``(kernel index, stat) -> (output name, dtype)``; a name used twice gets ``_1``, ``_2``."""
+    seen, names = {}, {}
+    for k, kernel in enumerate(kernels):
+        for name, dtype in kernel.stats.items():
+            count = seen.get(name, 0)
+            seen[name] = count + 1
+            names[(k, name)] = (name if count == 0 else f"{name}_{count}", jax.dtypes.canonicalize_dtype(dtype))
+    return names
+
+
+_PROGRAMS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def get_program(jax_model, kernels, layout) -> Program:
+    """The cached :class:`Program` of this model's density and these kernels (built once)."""
+    key = (layout.blocks, tuple(k.key() for k in kernels), jax.config.jax_enable_x64)
+    try:
+        by_model = _PROGRAMS.setdefault(jax_model.logdensity, {})
+    except TypeError:  # not weak-referenceable: no caching
+        return Program(jax_model, kernels, layout)
+    cached = by_model.get(key)
+    if cached is None or cached.jm.constrain is not jax_model.constrain:
+        cached = by_model[key] = Program(jax_model, kernels, layout)
+    return cached
+
+
+def stack_positions(layout, chunks) -> dict:
+    """``{name: (chains, draws, *shape)}`` from the chunks' per-block ``(steps, chains, n)``."""
+    out = {}
+    for k, block in enumerate(layout.blocks):
+        flat = np.concatenate([c[k] for c in chunks], axis=0) if chunks else np.zeros((0, 0, block.size))
+        flat = np.swapaxes(flat, 0, 1)
+        start = 0
+        for name, shape, dtype, size in zip(block.names, block.shapes, block.dtypes, block.sizes):
+            out[name] = flat[..., start:start + size].reshape(flat.shape[:2] + shape).astype(dtype)
+            start += size
+    return out

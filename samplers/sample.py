@@ -1,0 +1,249 @@
+"""``rx.sample``: NUTS (and compound steps) from BlackJAX, warm-up included, as one JAX program.
+
+The pipeline: check the arguments (before anything is compiled) -> the model's pure-JAX view
+(``model.jax_model()``) -> step methods per variable -> initial points per chain (jittered,
+checked) -> the cached compiled program (program.py) run in chunks with a progress bar
+(run.py) -> draws mapped to the constrained space with deterministics in one vectorized
+call -> InferenceData (or a light result) -> convergence warnings.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+import jax
+
+from rewrax.samplers.adaptation import SCHEDULES, stage_schedule, window_buffer_size
+from rewrax.samplers.assign import SamplingContext, assign_step_methods, describe
+from rewrax.samplers.cache import compilation_cache
+from rewrax.samplers.diagnostics import check_convergence
+from rewrax.samplers.initial import initial_positions, resolve_model
+from rewrax.samplers.layout import Layout
+from rewrax.samplers.parallel import place_chains
+from rewrax.samplers.program import get_program, stack_positions
+from rewrax.samplers.results import arviz_available, make_inference_data, make_light_result
+from rewrax.samplers.run import DEFAULT_CHUNK, run_chunks
+
+#: PyMC's ``init=`` names -> (jitter the initial points, mass-matrix estimator)
+INIT_METHODS = {
+    "auto": (True, "diag"),
+    "jitter+adapt_diag": (True, "diag"),
+    "adapt_diag": (False, "diag"),
+    "jitter+adapt_diag_grad": (True, "fisher_diag"),
+    "adapt_diag_grad": (False, "fisher_diag"),
+    "jitter+adapt_full": (True, "dense"),
+    "adapt_full": (False, "dense"),
+    "jitter+adapt_low_rank": (True, "low_rank"),
+    "adapt_low_rank": (False, "low_rank"),
+}
+CHAIN_METHODS = ("vectorized", "parallel")
+
+
+def sample(draws=1000, *, tune=1000, chains=4, target_accept=0.8, random_seed=None, initvals=None,
+           step=None, progressbar=True, chain_method="vectorized", var_names=None, max_treedepth=10,
+           return_inferencedata=True, model=None, init="auto", adaptation="rewrax",
+           discard_tuned_samples=True, compute_convergence_checks=True, jitter_max_retries=10,
+           callback=None, cores=None, idata_kwargs=None, chunk_size=None):
+    """Draw from the posterior of a model with NUTS (and compound steps), all inside JAX.
+
+    Parameters
+    ----------
+    draws, tune : int
+        Draws kept per chain, and warm-up iterations before them.
+    chains : int
+        Independent chains, run vectorized (``vmap``) in one program.
+    target_accept : float
+        Target acceptance rate of NUTS' step-size adaptation.
+    random_seed : int, optional
+        Makes the run reproducible.
+    initvals : dict, optional
+        Starting values (constrained space) by variable or name, for every chain.
+    step : step method or list, optional
+        E.g. ``[rx.Metropolis([a]), rx.NUTS([b])]``; unassigned variables get NUTS
+        (continuous) or a Metropolis kind (discrete).
+    progressbar : bool
+        Show a tqdm progress bar.
+    chain_method : {"vectorized", "parallel"}
+        ``"parallel"`` shards the chains over all JAX devices (GPUs or CPU devices).
+    var_names : list of str, optional
+        Variables kept in the posterior (default: free variables and deterministics).
+    max_treedepth : int
+        NUTS' most trajectory doublings.
+    return_inferencedata : bool
+        ArviZ InferenceData when ArviZ is installed; otherwise (or when False) a
+        :class:`~rewrax.samplers.results.SamplingResult` with the same groups.
+    model : Model or JaxModel, optional
+        Default: the model on the context stack.
+    init : str
+        PyMC's names: ``"jitter+adapt_diag"`` (``"auto"``), ``"adapt_diag"``,
+        ``"jitter+adapt_diag_grad"`` (Fisher-divergence diagonal), ``"jitter+adapt_full"``
+        (dense), ``"jitter+adapt_low_rank"``.
+    adaptation : {"rewrax", "stan"}
+        Warm-up window schedule (see docs/sampling.md).
+    callback : callable, optional
+        Called after each chunk of iterations with a :class:`~rewrax.samplers.run.ChunkInfo`.
+    cores : int, optional
+        Accepted for PyMC compatibility; chains run vectorized in one process (use
+        ``chain_method="parallel"`` to spread them over devices).
+
+    Returns
+    -------
+    InferenceData or SamplingResult
+
+    Examples
+    --------
+    >>> import rewrax as rx
+    >>> with rx.Model():
+    ...     z = rx.Normal("z", 0.0, 5.0)
+    ...     x = rx.Normal("x", z, 1.0, observed=5.0)
+    ...     idata = rx.sample(500, tune=500, chains=2, random_seed=1, progressbar=False)  # doctest: +SKIP
+    """
+    _check_counts(draws, tune, chains, max_treedepth, target_accept)
+    if chain_method not in CHAIN_METHODS:
+        raise ValueError(f"chain_method must be one of {CHAIN_METHODS}, got {chain_method!r}")
+    if init not in INIT_METHODS:
+        raise ValueError(f"unknown init {init!r}; use one of {sorted(INIT_METHODS)}")
+    if adaptation not in SCHEDULES:
+        raise ValueError(f"unknown adaptation {adaptation!r}; use one of {SCHEDULES}")
+    jitter, mass_matrix = INIT_METHODS[init]
+    model, jm = resolve_model(model)
+    codes = stage_schedule(int(tune), int(draws), adaptation)
+    ctx = SamplingContext(jm, model, _float_dtype(jm), mass_matrix, window_buffer_size(codes),
+                          target_accept=target_accept, max_treedepth=max_treedepth,
+                          restart_step_size=adaptation == "stan")
+    plan = assign_step_methods(step, ctx)
+    if var_names is not None:
+        _check_var_names(var_names, jm)
+    with _precision(jm, ctx.float_dtype), compilation_cache():
+        return _run(jm, model, plan, ctx, codes, draws=int(draws), tune=int(tune), chains=int(chains),
+                    random_seed=random_seed, initvals=initvals, jitter=jitter, jitter_max_retries=jitter_max_retries,
+                    progressbar=progressbar, chain_method=chain_method, var_names=var_names,
+                    return_inferencedata=return_inferencedata, discard_tuned_samples=discard_tuned_samples,
+                    compute_convergence_checks=compute_convergence_checks, callback=callback,
+                    idata_kwargs=idata_kwargs, chunk_size=chunk_size or DEFAULT_CHUNK,
+                    max_treedepth=max_treedepth)
+
+
+def _run(jm, model, plan, ctx, codes, *, draws, tune, chains, random_seed, initvals, jitter, jitter_max_retries,
+         progressbar, chain_method, var_names, return_inferencedata, discard_tuned_samples,
+         compute_convergence_checks, callback, idata_kwargs, chunk_size, max_treedepth):
+    start = time.perf_counter()
+    rng = np.random.default_rng(random_seed)
+    seed = rng.integers(2**32, size=(chains, 2), dtype=np.uint32)  # raw per-chain PRNG keys
+    layout = Layout([block for _, block in plan])
+    kernels = [method.build(block, ctx) for method, block in plan]
+    data = {k: np.asarray(v) for k, v in dict(jm.data).items()}
+    starts, logps, grads = initial_positions(jm, model, layout, chains, rng, initvals, jitter, jitter_max_retries)
+    program = get_program(jm, kernels, layout)
+    flats = tuple(np.stack([b.ravel_numpy(p) for p in starts]) for b in layout.blocks)
+    grads = tuple(_block_grads(b, grads, chains, ctx.float_dtype) for b in layout.blocks)
+    (flats, logps, grads), data = place_chains(chain_method, chains, (flats, logps, grads), data)
+    carry = program.init(seed, flats, logps, grads)
+    description = f"Sampling {chains} chain{'s' if chains > 1 else ''}"
+    if progressbar:
+        print(describe(plan), flush=True)
+    out = run_chunks(program, carry, data, codes, chunk_size, progressbar, callback,
+                     keep_warmup=not discard_tuned_samples, description=description)
+    groups = _collect(program, layout, out, data, jm, var_names, not discard_tuned_samples)
+    attrs = {"sampling_time": out.sampling_time, "tuning_steps": out.n_tune_done, "draws": out.n_draws_done,
+             "chains": chains, "sampler": describe(plan).replace("\n", " "),
+             "total_time": time.perf_counter() - start}
+    result = _package(groups, jm, attrs, return_inferencedata, idata_kwargs)
+    if compute_convergence_checks and out.n_draws_done:
+        light = make_light_result({g: groups[g] for g in ("posterior", "sample_stats")})
+        check_convergence(light, tune, max_treedepth if any(m.name == "NUTS" for m, _ in plan) else None)
+    return result
+
+
+def _block_grads(block, grads, chains, float_dtype):
+    """The gradient of the start per chain, ravelled like ``block`` (zeros for discrete ones)."""
+    if not all(n in grads for n in block.names):
+        return np.zeros((chains, block.size), float_dtype)
+    return np.concatenate([grads[n].reshape(chains, -1) for n in block.names], axis=1).astype(block.dtype)
+
+
+def _collect(program, layout, out, data, jm, var_names, keep_warmup):
+    """``{group: {name: array}}``: constrained draws + deterministics, stats, observed data."""
+    groups = {"posterior": _constrained(program, layout, out.positions, data, var_names),
+              "sample_stats": _stats(out.stats)}
+    if keep_warmup:
+        groups["warmup_posterior"] = _constrained(program, layout, out.warmup_positions, data, var_names)
+        groups["warmup_sample_stats"] = _stats(out.warmup_stats)
+    observed = dict(getattr(jm, "observed_data", {}) or {})
+    if observed:
+        groups["observed_data"] = {k: np.asarray(v) for k, v in observed.items()}
+    return groups
+
+
+def _constrained(program, layout, chunks, data, var_names):
+    unconstrained = stack_positions(layout, chunks)
+    n_chains, n_draws = next(iter(unconstrained.values())).shape[:2]
+    if n_draws == 0:
+        values = jax.eval_shape(program.jm.constrain, {k: v[0, 0] if v.size else np.zeros(v.shape[2:], v.dtype)
+                                                       for k, v in unconstrained.items()}, data)
+        out = {k: np.zeros((n_chains, 0) + tuple(s.shape), s.dtype) for k, s in values.items()}
+    else:
+        flat = {k: v.reshape((-1,) + v.shape[2:]) for k, v in unconstrained.items()}
+        values = jax.device_get(program.constrain(flat, data))
+        out = {k: np.asarray(v).reshape((n_chains, n_draws) + np.shape(v)[1:]) for k, v in values.items()}
+    if var_names is not None:
+        out = {k: out[k] for k in var_names if k in out}
+    return out
+
+
+def _stats(chunks):
+    if not chunks:
+        return {}
+    return {name: np.swapaxes(np.concatenate([c[name] for c in chunks], axis=0), 0, 1) for name in chunks[0]}
+
+
+def _package(groups, jm, attrs, return_inferencedata, idata_kwargs):
+    dims = {k: v for k, v in dict(getattr(jm, "dims", None) or {}).items() if v}
+    coords = {k: v for k, v in dict(getattr(jm, "coords", None) or {}).items() if v is not None}
+    if return_inferencedata and arviz_available():
+        kwargs = dict(idata_kwargs or {})
+        return make_inference_data(groups, kwargs.pop("dims", dims), kwargs.pop("coords", coords), attrs)
+    return make_light_result(groups, dims, coords, attrs)
+
+
+# -- argument checks (all before anything is built or compiled) ---------------------------------
+def _check_counts(draws, tune, chains, max_treedepth, target_accept):
+    for name, value, low in (("draws", draws, 1), ("tune", tune, 0), ("chains", chains, 1),
+                             ("max_treedepth", max_treedepth, 1)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{name} must be an integer, got {value!r}")
+        if value < low:
+            what = "a positive integer" if low == 1 else "a non-negative integer"
+            raise ValueError(f"{name} must be {what}, got {value}")
+    if not 0 < float(target_accept) < 1:
+        raise ValueError(f"target_accept must be in (0, 1), got {target_accept}")
+
+
+def _check_var_names(var_names, jm):
+    known = set(jm.value_names) | set(getattr(jm, "output_names", ()) or ())
+    names = [var_names] if isinstance(var_names, str) else list(var_names)
+    if known and len(known) > len(jm.value_names):
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise ValueError(f"var_names {unknown} are not variables of the model (known: {sorted(known)})")
+
+
+def _float_dtype(jm) -> str:
+    floats = [np.dtype(d) for d in jm.dtypes.values() if np.issubdtype(np.dtype(d), np.floating)]
+    if any(d == np.float64 for d in floats):
+        return "float64"
+    if floats:
+        return "float32"
+    from rewrax.symbolic.config import config
+
+    return config.floatX
+
+
+def _precision(jm, float_dtype):
+    import contextlib
+
+    if (float_dtype == "float64" or getattr(jm, "x64", False)) and not jax.config.jax_enable_x64:
+        return jax.enable_x64(True)
+    return contextlib.nullcontext()
