@@ -178,13 +178,13 @@ def _gradient_name(cost, w):
     return None
 
 
-def _disconnected(w, policy, return_disconnected, what="grad: the cost"):
+def _disconnected(w, policy, return_disconnected, message=None, option="disconnected_inputs"):
     from rewrax.symbolic.math import zeros_like
 
-    message = (f"{what} does not depend on {w} (it is not part of the graph, or is used only through "
-               "non-differentiable operations or consider_constant)")
+    message = message or (f"grad: the cost does not depend on {w} (it is not part of the graph, or is used only "
+                          "through non-differentiable operations or consider_constant)")
     if policy == "raise":
-        raise DisconnectedInputError(message + "; pass disconnected_inputs='ignore' to get zeros")
+        raise DisconnectedInputError(f"{message}; pass {option}='ignore' to get zeros")
     if policy == "warn":
         warnings.warn(message, stacklevel=3)
     return zeros_like(w) if _RETURN_DISCONNECTED[return_disconnected] == "zero" else None
@@ -333,7 +333,9 @@ def Rop(f, wrt, eval_points, disconnected_outputs="raise", return_disconnected="
         pulled = Lop(fi, ws, u, disconnected_inputs="ignore", return_disconnected="none")
         dots = [sum_(mul(g, v)) for g, v in zip(pulled, vs) if g is not None and not isinstance(g, UndefinedGrad)]
         if not dots:
-            results.append(_disconnected(fi, disconnected_outputs, return_disconnected, what=f"Rop: {fi}"))
+            names = ", ".join(str(w) for w in ws)
+            message = f"Rop: the expression {fi} does not depend on {names}"
+            results.append(_disconnected(fi, disconnected_outputs, return_disconnected, message, "disconnected_outputs"))
             continue
         total = dots[0] if len(dots) == 1 else sum(dots[1:], dots[0])
         jv = grad(total, u, disconnected_inputs="ignore", stabilize=False, add_names=False)
