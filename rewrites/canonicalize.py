@@ -15,6 +15,7 @@ import rewrax.symbolic as pt
 from rewrax.rewrites.canonicalize_shape import SHAPE_RULES
 from rewrax.rewrites.rule import rule, rules
 from rewrax.symbolic.elemwise import Elemwise
+from rewrax.symbolic.math import ELEMWISE
 from rewrax.symbolic.type import TensorType
 
 ARITHMETIC = [
@@ -97,15 +98,18 @@ ARITHMETIC = [
 # --------------------------------------------------------------------------------------------
 def _adopt_constant_dtype(m):
     """``add([1] int8, x float64) -> add([1.] float64, x)``: constants take the result's dtype."""
-    op = m.op()
-    sop = op.scalar_op
-    if sop.out not in ("upcast", "float") or not isinstance(m.type, TensorType):
+    classes = m.input_classes()
+    out_dtype = getattr(m.type, "dtype", None)
+    if not any(c.const is not None and c.type.dtype != out_dtype for c in classes):
         return None
-    out_dtype = m.type.dtype
+    op = m.op()
+    if op.scalar_op.out not in ("upcast", "float") or np.dtype(out_dtype).kind not in "fc":
+        return None
     inputs, changed = [], False
-    for cls, var in zip(m.input_classes(), m.inputs()):
+    for cls in classes:
+        var = m.eg.placeholder(cls.id)
         c = cls.const
-        if c is not None and cls.type.dtype != out_dtype and np.dtype(out_dtype).kind in "fc":
+        if c is not None and cls.type.dtype != out_dtype:
             cast = c.astype(out_dtype)
             with np.errstate(invalid="ignore"):
                 lossless = np.array_equal(cast.astype(c.dtype), c, equal_nan=c.dtype.kind == "f")
@@ -118,33 +122,34 @@ def _adopt_constant_dtype(m):
     return out if out.type.dtype == out_dtype else None
 
 
-def _flattest(eg, cid, op_id):
-    """The e-node of class ``cid`` applying ``op_id`` with the most children, or None."""
-    best = None
-    for node in eg[cid].nodes:
-        if node[0] == op_id and (best is None or len(node) > len(best)):
-            best = node
-    return best
+def _first_node(eg, cid, op_id):
+    """The oldest e-node of class ``cid`` if it applies ``op_id`` (the input graph's own), or None."""
+    order = eg.order
+    best = min(eg[cid].nodes, key=lambda n: order.get(n, 1 << 60))
+    return best if best[0] == op_id else None
 
 
 def _flatten_chain(m):
     """``add(add(a, b), c) -> add(a, b, c)``, done once at the top of a chain."""
     eg, node = m.eg, m.node
     op_id = node[0]
+    root = eg.find(m.cid)
+    if node != _first_node(eg, root, op_id):
+        return None  # flatten from the input graph's own node only, once
     for pnode, _ in m.cls().parents:
         if pnode[0] == op_id:
             return None  # not the top of the chain: the top one flattens everything
-    leaves, stack, seen, nested = [], list(reversed(node[1:])), 0, False
-    while stack and seen < 10_000:
-        seen += 1
-        c = stack.pop()
-        inner = _flattest(eg, c, op_id)
-        if inner is not None and eg.dims(c) == m.dims():
-            nested = True
+    dtype = m.type.dtype
+    leaves, stack, expanded = [], list(reversed(node[1:])), {root}
+    while stack and len(leaves) < 10_000:
+        c = eg.find(stack.pop())
+        inner = None if c in expanded else _first_node(eg, c, op_id)
+        if inner is not None and eg[c].type.dtype == dtype:
+            expanded.add(c)
             stack.extend(reversed(inner[1:]))
         else:
             leaves.append(c)
-    if not nested or stack:
+    if len(expanded) == 1 or stack:
         return None
     return m.op()(*[eg.placeholder(c) for c in leaves])
 
@@ -166,30 +171,51 @@ def _merge_constants(m):
 def _sink_second(m):
     """``f(second(a, b), c) -> f(b, c)`` where ``c`` already gives the result its shape."""
     eg = m.eg
-    second_id = None
-    for i, cls in enumerate(m.input_classes()):
-        for node in cls.nodes:
+    if m.op().scalar_op.name == "second":
+        return None
+    for i, c in enumerate(m.node[1:]):
+        for node in eg[c].nodes:
             op = eg.ops[node[0]]
             if type(op) is Elemwise and op.scalar_op.name == "second":
-                second_id = (i, node)
-                break
-        if second_id:
-            break
-    if second_id is None or m.op().scalar_op.name == "second":
-        return None
-    i, node = second_id
-    inputs = m.inputs()
-    inputs[i] = eg.placeholder(node[2])
-    return m.op()(*inputs)
+                inputs = m.inputs()
+                inputs[i] = eg.placeholder(node[2])
+                return m.op()(*inputs)
+    return None
+
+
+# cheap tests of a root e-node, so broad patterns do not build matches they would decline
+def _mixed_constant(eg, cid, node):
+    dtype = getattr(eg.classes[cid].type, "dtype", None)
+    for c in node[1:]:
+        k = eg[c]
+        if k.const is not None and k.type.dtype != dtype:
+            return True
+    return False
+
+
+def _chain_top(eg, cid, node):
+    op_id = node[0]
+    if _first_node(eg, cid, op_id) != node:
+        return False
+    return any(_first_node(eg, c, op_id) is not None for c in node[1:])
+
+
+def _two_constants(eg, cid, node):
+    return sum(1 for c in node[1:] if eg[c].const is not None) >= 2
+
+
+def _has_second(eg, cid, node):
+    sid = eg.intern(ELEMWISE["second"])
+    return any(n[0] == sid for c in node[1:] for n in eg[c].nodes)
 
 
 CODE = [
-    rule("constant_dtype", "Elemwise", _adopt_constant_dtype),
-    rule("flatten_add", "add(?x...)", _flatten_chain),
-    rule("flatten_mul", "mul(?x...)", _flatten_chain),
-    rule("merge_add_constants", "add(?x...)", _merge_constants),
-    rule("merge_mul_constants", "mul(?x...)", _merge_constants),
-    rule("sink_second", "Elemwise", _sink_second),
+    rule("constant_dtype", "Elemwise", _adopt_constant_dtype, when=_mixed_constant),
+    rule("flatten_add", "add(?x...)", _flatten_chain, when=_chain_top),
+    rule("flatten_mul", "mul(?x...)", _flatten_chain, when=_chain_top),
+    rule("merge_add_constants", "add(?x...)", _merge_constants, when=_two_constants),
+    rule("merge_mul_constants", "mul(?x...)", _merge_constants, when=_two_constants),
+    rule("sink_second", "Elemwise", _sink_second, when=_has_second),
 ]
 
 CANONICALIZE = rules("canonicalize", ARITHMETIC + CODE) + SHAPE_RULES

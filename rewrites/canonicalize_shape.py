@@ -210,12 +210,18 @@ def _drop_axes(var, axes):
 
 
 def _sum_mul(m):
-    """``sum(c * x) -> c * sum(x)`` where ``c`` is constant along the summed axes."""
-    if not isinstance(m.cls("c").type, TensorType):
+    """``sum(c * x) -> c * sum(x)`` for all factors ``c`` constant along the summed axes."""
+    eg = m.eg
+    factors = m.inputs("f")
+    axes = _reduced(m.op(), factors[0].type.ndim)
+    pulled, kept = [], []
+    for f in factors:
+        c = _drop_axes(f, axes) if isinstance(f.type, TensorType) else None
+        (kept if c is None else pulled).append(f if c is None else c)
+    if not pulled or not kept:
         return None
-    axes = _reduced(m.op(), m.eg[m.node[1]].type.ndim)
-    c = _drop_axes(m.c, axes)
-    return None if c is None else pt.mul(c, type(m.op())(m.op().axes)(m.x))
+    inner = kept[0] if len(kept) == 1 else pt.mul(*kept)
+    return pt.mul(*pulled, type(m.op())(m.op().axes)(inner))
 
 
 def _sum_div(m):
@@ -278,7 +284,8 @@ def _sum_expand_dims(m):
 
 
 CODE = [
-    rule("dimshuffle_identity", "DimShuffle(?x)", _dimshuffle_identity),
+    rule("dimshuffle_identity", "DimShuffle(?x)", _dimshuffle_identity,
+         when=lambda eg, cid, node: eg.ops[node[0]].new_order == tuple(range(eg.ops[node[0]].input_ndim))),
     rule("dimshuffle_merge", "DimShuffle(DimShuffle:inner(?x))", _dimshuffle_merge),
     rule("reshape_useless", "Reshape(?x, ?s)", _reshape_useless),
     rule("reshape_reshape", "Reshape(Reshape(?x, ?s0), ?s)", _reshape_reshape),
@@ -289,7 +296,7 @@ CODE = [
     rule("subtensor_lift_alloc", "Subtensor(Alloc:a, ...)", _lift_alloc),
     rule("subtensor_make_vector", "Subtensor(MakeVector:v, ?i)", _index_make_vector),
     rule("subtensor_shape", "Subtensor(Shape:s, ?i)", _shape_entry),
-    rule("sum_mul", "Sum(mul(?c, ?x...))", _sum_mul),
+    rule("sum_mul", "Sum(mul:f)", _sum_mul),
     rule("sum_div", "Sum(true_div(?x, ?c))", _sum_div),
     rule("sum_neg", "Sum(neg(?x))", _sum_neg),
     rule("sum_of_fill", "Sum(second(?a, ?b))", _sum_of_fill),

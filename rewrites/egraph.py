@@ -89,7 +89,8 @@ _UNSET = object()
 class EClass:
     """An equivalence class of e-nodes and its analysis data."""
 
-    __slots__ = ("id", "nodes", "parents", "type", "dims", "const", "lo", "hi", "check", "var", "_uniform")
+    __slots__ = ("id", "nodes", "parents", "type", "dims", "const", "lo", "hi", "check", "var", "_uniform",
+                 "version")
 
     def __init__(self, cid, node, type):
         self.id = cid
@@ -103,6 +104,7 @@ class EClass:
         self.check = False
         self.var = None  # placeholder variable used to build rule right-hand sides
         self._uniform = _UNSET
+        self.version = 0  # bumped when the class gains e-nodes (unions)
 
     @property
     def uniform(self):
@@ -155,6 +157,7 @@ class EGraph:
         self.n_nodes = 0
         self.n_unions = 0
         self.fold_limit = 4096
+        self._head_cache = {}
         self._keep = []  # variables whose id() keys var_class stay alive with the e-graph
 
     # -- ops and nodes ---------------------------------------------------------------------
@@ -170,6 +173,13 @@ class EGraph:
             self._op_ids[op] = op_id
         self._op_fast[id(op)] = (op, op_id)
         return op_id
+
+    def head_ids(self, heads):
+        """Interned ids of the ops ``heads`` (a tuple kept by a compiled matcher), cached."""
+        ids = self._head_cache.get(id(heads))
+        if ids is None:
+            ids = self._head_cache[id(heads)] = (heads, tuple(self.intern(op) for op in heads))
+        return ids[1]
 
     def op_of(self, node):
         return self.ops[node[0]]
@@ -299,6 +309,7 @@ class EGraph:
         A.nodes.extend(B.nodes)
         A.parents.extend(B.parents)
         A.var = None
+        A.version += B.version + 1
         self.n_unions += 1
         self.pending.append(a)
         self.touched.add(a)
@@ -435,21 +446,22 @@ class EGraph:
         touched, self.touched = self.touched, set()
         return {self.find(c) for c in touched}
 
-    def ancestors_of(self, classes, depth):
-        """``classes`` and the classes using them, up to ``depth`` levels up."""
-        out = set(classes)
-        frontier = set(classes)
-        for _ in range(depth):
-            nxt = set()
+    def ancestor_levels(self, classes, depth):
+        """``{class: distance}`` for ``classes`` (0) and the classes using them, ``depth`` levels up."""
+        find = self.find
+        out = {find(c): 0 for c in classes}
+        frontier = list(out)
+        for level in range(1, depth + 1):
+            nxt = []
             for c in frontier:
-                cls = self.classes.get(self.find(c))
+                cls = self.classes.get(c)
                 if cls is None:
                     continue
                 for _, p in cls.parents:
-                    p = self.find(p)
+                    p = find(p)
                     if p not in out:
-                        out.add(p)
-                        nxt.add(p)
+                        out[p] = level
+                        nxt.append(p)
             if not nxt:
                 break
             frontier = nxt

@@ -19,7 +19,13 @@ from __future__ import annotations
 import numpy as np
 
 from rewrax.rewrites import pattern as P
+from rewrax.rewrites.matcher import compile_pattern
 from rewrax.symbolic import math as m_
+from rewrax.symbolic.basic import weak_dtype
+from rewrax.symbolic.elemwise import broadcast_static_shapes
+from rewrax.symbolic.math import ELEMWISE
+from rewrax.symbolic.scalar import upcast
+from rewrax.symbolic.type import TensorType
 from rewrax.symbolic.variable import Variable
 
 #: Functions a declarative right-hand side may call: the element-wise tensor API.
@@ -29,33 +35,34 @@ RHS_FUNCS = {name: getattr(m_, name) for name in m_.__all__}
 # --------------------------------------------------------------------------------------------
 # guards
 # --------------------------------------------------------------------------------------------
-def _cls(m, a):
-    return m.eg[a]
+def _scalar_like(eg, a):
+    return all(eg.dim(d) == 1 for d in eg[a].dims)
 
 
-def _scalar_like(m, a):
-    return all(m.eg.dim(d) == 1 for d in m.eg[a].dims)
+def _int_const(eg, a):
+    c = eg[a].const
+    return c is not None and c.dtype.kind in "biuf" and bool(np.all(np.mod(c, 1) == 0))
 
 
-#: Named guards: ``guard(match, *arguments)`` where arguments are class ids or numbers.
+#: Named guards: ``guard(egraph, *arguments)`` where arguments are class ids or numbers.
 GUARDS = {
-    "positive": lambda m, a: _cls(m, a).lo > 0,
-    "nonneg": lambda m, a: _cls(m, a).lo >= 0,
-    "negative": lambda m, a: _cls(m, a).hi < 0,
-    "nonpos": lambda m, a: _cls(m, a).hi <= 0,
-    "const": lambda m, a: _cls(m, a).const is not None,
-    "nonzero_const": lambda m, a: _cls(m, a).const is not None and bool(np.all(_cls(m, a).const != 0)),
+    "positive": lambda eg, a: eg[a].lo > 0,
+    "nonneg": lambda eg, a: eg[a].lo >= 0,
+    "negative": lambda eg, a: eg[a].hi < 0,
+    "nonpos": lambda eg, a: eg[a].hi <= 0,
+    "const": lambda eg, a: eg[a].const is not None,
+    "nonzero_const": lambda eg, a: eg[a].const is not None and bool(np.all(eg[a].const != 0)),
     "scalar_like": _scalar_like,
-    "rank0": lambda m, a: getattr(_cls(m, a).type, "ndim", None) == 0,
-    "float": lambda m, a: getattr(_cls(m, a).type, "dtype", "").startswith("float"),
-    "integer_const": lambda m, a: _cls(m, a).const is not None and bool(np.all(np.mod(_cls(m, a).const, 1) == 0)),
-    "same_shape": lambda m, a, b: m.eg.dims(a) == m.eg.dims(b),
-    "same_dtype": lambda m, a, b: _cls(m, a).type.dtype == _cls(m, b).type.dtype,
+    "rank0": lambda eg, a: getattr(eg[a].type, "ndim", None) == 0,
+    "float": lambda eg, a: getattr(eg[a].type, "dtype", "").startswith("float"),
+    "integer_const": _int_const,
+    "same_shape": lambda eg, a, b: eg.dims(a) == eg.dims(b),
+    "same_dtype": lambda eg, a, b: eg[a].type.dtype == eg[b].type.dtype,
 }
 
 
 def guard(name):
-    """Decorator registering a named guard ``fn(match, *class_ids) -> bool``."""
+    """Decorator registering a named guard ``fn(egraph, *class_ids) -> bool``."""
 
     def deco(fn):
         GUARDS[name] = fn
@@ -98,11 +105,12 @@ def _split_calls(text):
 class Match:
     """One match of a rule: ``m.x`` is a variable standing for the class bound to ``?x``."""
 
-    __slots__ = ("eg", "subst", "cid", "node", "rule", "_vars")
+    __slots__ = ("eg", "subst", "cid", "node", "rule", "_vars", "used")
 
     def __init__(self, eg, subst, cid, node, rule):
         self.eg, self.subst, self.cid, self.node, self.rule = eg, subst, cid, node, rule
         self._vars = {}
+        self.used = set()  # classes a directly built replacement uses
 
     def __getattr__(self, name):
         if name.startswith("_"):
@@ -127,6 +135,28 @@ class Match:
             v = self.eg.placeholder(b)
         self._vars[name] = v
         return v
+
+    def class_id(self, name):
+        """The class bound to ``?name`` (rest variables: the class of their op applied)."""
+        b = self.subst[name]
+        if type(b) is int:
+            self.used.add(b)
+            return b
+        if b[0] != "rest":
+            raise KeyError(name)
+        _, op_id, kids = b
+        if len(kids) == 1:
+            self.used.add(kids[0])
+            return kids[0]
+        eg = self.eg
+        op = eg.ops[op_id]
+        types = [eg[c].type for c in kids]
+        if len({t.ndim for t in types}) != 1:
+            raise _Slow
+        self.used.update(kids)
+        t = TensorType(op.scalar_op.output_dtype([t.dtype for t in types]),
+                       broadcast_static_shapes([t.shape for t in types], str(op)))
+        return eg.add(op, kids, t)
 
     def cls(self, name=None):
         """The e-class bound to ``?name`` (the matched class when ``name`` is None)."""
@@ -182,9 +212,10 @@ class Rule:
         extractor avoids it even where it is cheaper.
     """
 
-    __slots__ = ("name", "tags", "pattern", "build", "guards", "penalize", "depth", "text", "vars")
+    __slots__ = ("name", "tags", "pattern", "build", "guards", "penalize", "depth", "text", "vars", "coded",
+                 "matcher", "when", "_kinds")
 
-    def __init__(self, name, tags, pattern, build, guards=(), penalize=False, text=None):
+    def __init__(self, name, tags, pattern, build, guards=(), penalize=False, text=None, when=None):
         if not name.replace("_", "").isalnum() or not name[0].isalpha() or name.lower() != name:
             raise ValueError(f"rule names are snake_case identifiers, got {name!r}")
         self.name = name
@@ -198,25 +229,60 @@ class Rule:
         self.depth = P.depth(self.pattern)
         self.text = text or f"{name}: {pattern}"
         self.vars = P.variables(self.pattern)
+        #: the replacement is computed by a function (which may look into the classes)
+        self.coded = text is None or "<" in self.text
+        self.matcher = compile_pattern(self.pattern)
+        #: optional cheap test ``when(egraph, class_id, enode)`` run before matching
+        self.when = when
+        self._kinds = {}
 
     def __repr__(self):
         return f"Rule({self.text!r}, tags={sorted(self.tags)})"
 
     def accepts(self, op) -> bool:
-        return self.pattern.accepts(op)
+        """Whether the pattern's head accepts ``op`` (cached per kind of op)."""
+        sop = getattr(op, "scalar_op", None)
+        kind = (type(op), type(sop), getattr(sop, "name", None)) if sop is not None else type(op)
+        hit = self._kinds.get(kind)
+        if hit is None:
+            hit = self._kinds[kind] = bool(self.pattern.accepts(op))
+        return hit
 
     def search(self, eg, node):
-        return P.match_node(eg, self.pattern, node, {})
+        """Substitutions of the matches rooted at ``node`` (a list of dicts)."""
+        out = []
+        if self.when is None or self.when(eg, eg.find(eg.memo[node]), node):
+            self.matcher(eg, node, out, eg.head_ids(self.matcher.heads))
+        return out
 
-    def check_guards(self, m) -> bool:
+    def check_guards(self, eg, subst) -> bool:
         for name, args in self.guards:
-            vals = [m.subst[a.name] if isinstance(a, P.PVar) else a.value for a in args]
-            if not GUARDS[name](m, *vals):
+            vals = [subst[a.name] if isinstance(a, P.PVar) else a.value for a in args]
+            if not GUARDS[name](eg, *vals):
                 return False
         return True
 
 
 def _rhs_builder(term, where):
+    """``build(match)`` for a declarative right-hand side.
+
+    Element-wise calls on classes of one rank become e-nodes directly (their type computed
+    from the children's, no graph built); anything else is built with the tensor API over
+    the match's variables and then added to the e-graph.
+    """
+    slow = _rhs_graph(term, where)
+    fast = _rhs_direct(term)
+
+    def build(m):
+        try:
+            return fast(m)
+        except _Slow:
+            return slow(m)
+
+    return build
+
+
+def _rhs_graph(term, where):
     if isinstance(term, P.PVar):
         return lambda m: m.var(term.name)
     if isinstance(term, P.PLit):
@@ -225,8 +291,46 @@ def _rhs_builder(term, where):
     fn = RHS_FUNCS.get(head)
     if fn is None:
         raise P.PatternError(f"{where}: unknown function {head!r} in the right-hand side")
-    kids = [_rhs_builder(a, where) for a in args]
+    kids = [_rhs_graph(a, where) for a in args]
     return lambda m: fn(*[k(m) for k in kids])
+
+
+class _Slow(Exception):
+    """The right-hand side needs the tensor API (literals to broadcast, non-element-wise calls)."""
+
+
+def _rhs_direct(term):
+    if isinstance(term, P.PVar):
+        return lambda m: m.class_id(term.name)
+    if isinstance(term, P.PLit):
+        return lambda m: term
+    _, head, args = term
+    op = ELEMWISE.get(head)
+    kids = [_rhs_direct(a) for a in args]
+    if op is None:
+        def refuse(m):
+            raise _Slow
+        return refuse
+    sop = op.scalar_op
+
+    def build(m):
+        eg = m.eg
+        children = [k(m) for k in kids]
+        types = [eg[c].type for c in children if type(c) is int]
+        if not types or len({t.ndim for t in types}) != 1 or (len(types) != len(children) and types[0].ndim):
+            raise _Slow
+        if len(types) != len(children):
+            other = upcast(*[t.dtype for t in types])
+            children = [c if type(c) is int else
+                        eg.add_const(np.asarray(c.value, dtype=weak_dtype(c.value, other)), TensorType(other, ()))
+                        for c in children]
+            types = [eg[c].type for c in children]
+        m.used.update(children)
+        dtype = sop.output_dtype([t.dtype for t in types])
+        shape = broadcast_static_shapes([t.shape for t in types], str(op))
+        return eg.add(op, children, TensorType(dtype, shape))
+
+    return build
 
 
 def parse_rule(line, tags, penalize=False) -> Rule:
@@ -247,10 +351,14 @@ def parse_rule(line, tags, penalize=False) -> Rule:
                 text=" ".join(line.split()))
 
 
-def rule(name, pattern, fn, *, tags=(), guard=None, penalize=False) -> Rule:
-    """A rule whose replacement is computed by ``fn(match)`` (a variable, or None for no match)."""
+def rule(name, pattern, fn, *, tags=(), guard=None, penalize=False, when=None) -> Rule:
+    """A rule whose replacement is computed by ``fn(match)`` (a variable, or None for no match).
+
+    ``when(egraph, class_id, enode) -> bool`` is an optional cheap test of a root e-node that
+    spares the rule's function the e-nodes it would decline anyway.
+    """
     guards = _parse_guards(guard, f"rule {name}") if guard else ()
-    return Rule(name, tags, pattern, fn, guards, penalize, text=f"{name}: {pattern} -> <{fn.__name__}>")
+    return Rule(name, tags, pattern, fn, guards, penalize, text=f"{name}: {pattern} -> <{fn.__name__}>", when=when)
 
 
 class RuleSet:

@@ -15,7 +15,7 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 
-from rewrax.rewrites.egraph import RewriteTypeError
+from rewrax.rewrites.egraph import ConstLeaf, Leaf, RewriteTypeError
 from rewrax.rewrites.rule import Match
 
 
@@ -111,10 +111,11 @@ class Runner:
         self.start = time.perf_counter()
         self.node_limit = self.limits.node_limit or (10 * egraph.n_nodes + 10_000)
         self.stopped = None
+        self.done = set()  # matches already applied (or refused for good)
 
     def run(self, name, rules, fresh=None) -> PhaseReport:
         """Saturate with ``rules``; those in ``fresh`` first search every class."""
-        eg, lim = self.eg, self.limits
+        eg = self.eg
         rules = list(rules)
         report = PhaseReport(name, len(rules))
         t0 = time.perf_counter()
@@ -122,7 +123,8 @@ class Runner:
             report.stop_reason = self.stopped
             return report
         index = {}
-        full = set(id(r) for r in (rules if fresh is None else fresh))
+        fresh_ids = {id(r) for r in (rules if fresh is None else fresh)}
+        full = {k for k, r in enumerate(rules) if id(r) in fresh_ids}
         depth = max([r.depth for r in rules] + [1])
         banned_until, times_banned = {}, Counter()
         it = 0
@@ -132,7 +134,7 @@ class Runner:
                 report.stop_reason = self.stopped = reason
                 break
             it += 1
-            region = eg.ancestors_of(eg.take_touched(), depth - 1)
+            region = eg.ancestor_levels(eg.take_touched(), depth - 1)
             matches = self._search(rules, index, region, full, it, banned_until, times_banned, report)
             full = set()
             n_before, u_before = eg.n_nodes, eg.n_unions
@@ -163,66 +165,127 @@ class Runner:
         return None
 
     def _rules_for(self, index, rules, op_id):
+        """(rule number, rule, element-wise op ids for its matcher) for the rules rooted at ``op_id``."""
         found = index.get(op_id)
         if found is None:
-            op = self.eg.ops[op_id]
-            found = index[op_id] = [r for r in rules if r.accepts(op)]
+            op, eg = self.eg.ops[op_id], self.eg
+            if type(op) in (Leaf, ConstLeaf):
+                found = index[op_id] = ()  # patterns start with an op: leaves never match
+                return found
+            kind = _op_kind(op)
+            found = index.get(kind)
+            if found is None:
+                found = index[kind] = tuple((k, r, eg.head_ids(r.matcher.heads)) for k, r in enumerate(rules)
+                                            if r.accepts(op))
+            index[op_id] = found
         return found
 
     def _search(self, rules, index, region, full, it, banned_until, times_banned, report):
+        """Matches of the rules over ``region`` ({class: distance to a changed class}).
+
+        A rule looks at a class only if a change lies within its pattern's depth; rules in
+        ``full`` (new in this phase, or just unbanned) look at every class.
+        """
         eg, lim = self.eg, self.limits
-        per_rule = {}
+        found = {}
         classes = eg.classes
-        all_classes = list(classes) if full else None
-        for cid in (all_classes if full else sorted(region)):
+        far = 1 << 30
+        banned = {k for k, b in banned_until.items() if b > it}
+        depths = [r.depth for r in rules]
+        for cid in (list(classes) if full else region):
             cls = classes.get(cid)
             if cls is None:
                 continue
-            fresh_only = full and cid not in region
+            dist = region.get(cid, far)
             for node in cls.nodes:
-                for r in self._rules_for(index, rules, node[0]):
-                    if fresh_only and id(r) not in full:
+                for k, r, heads in self._rules_for(index, rules, node[0]):
+                    if (dist >= depths[k] and k not in full) or k in banned:
                         continue
-                    if banned_until.get(id(r), 0) > it:
+                    if r.when is not None and not r.when(eg, cid, node):
                         continue
-                    found = per_rule.setdefault(id(r), (r, []))[1]
-                    for s in r.search(eg, node):
-                        found.append((cid, node, s))
+                    out = []
+                    r.matcher(eg, node, out, heads)
+                    if out:
+                        bucket = found.get(k)
+                        if bucket is None:
+                            bucket = found[k] = []
+                        bucket.extend((cid, node, s) for s in out)
         matches = []
-        for key, (r, found) in per_rule.items():
-            threshold = lim.match_limit << times_banned[key]
-            if len(found) > threshold:
-                times_banned[key] += 1
-                banned_until[key] = it + (lim.ban_length << times_banned[key])
+        for k in sorted(found):
+            r, hits = rules[k], found[k]
+            threshold = lim.match_limit << times_banned[k]
+            if len(hits) > threshold:
+                times_banned[k] += 1
+                banned_until[k] = it + (lim.ban_length << times_banned[k])
                 report.banned[r.name] += 1
                 continue
-            matches.extend((r, *f) for f in found)
+            matches.extend((r, *h) for h in hits)
         return matches
 
     def _apply(self, matches, report):
-        eg = self.eg
+        eg, done = self.eg, self.done
         for k, (r, cid, node, s) in enumerate(matches):
             if k % 512 == 511 and (time.perf_counter() - self.start > self.limits.time_limit
                                    or eg.n_nodes >= self.node_limit):
                 break
+            if r.guards and not r.check_guards(eg, s):
+                continue
+            key = _match_key(eg, r, node, s)
+            if key in done:
+                continue
+            if r.coded:
+                # a rule function may look into the classes: it answers anew when they change
+                versions = tuple(eg[c].version for c in node[1:])
+                vkey = (key, versions, eg[cid].version)
+                if vkey in done:
+                    continue
             outcome = apply_match(eg, r, cid, node, s, self.limits.strict)
+            if outcome is None and r.coded:
+                done.add(vkey)
             if outcome is True:
                 report.fired[r.name] += 1
             elif isinstance(outcome, str):
                 report.rejected[r.name] += 1
                 if outcome.startswith("error"):
                     report.errors.setdefault(r.name, outcome)
+            if outcome is not None:
+                # applied, or refused for good: the same match gives the same answer again
+                done.add(key)
+
+
+def _op_kind(op):
+    """What a pattern head can tell apart: the Op class and, for Elemwise, the scalar op."""
+    sop = getattr(op, "scalar_op", None)
+    return (type(op), type(sop), getattr(sop, "name", None))
+
+
+def _match_key(eg, rule, node, subst):
+    find = eg.find
+    parts = [id(rule), eg.canon(node)]
+    for name, b in subst.items():
+        if type(b) is int:
+            parts.append((name, find(b)))
+        elif b[0] == "rest":
+            parts.append((name, b[1], tuple(find(c) for c in b[2])))
+        else:
+            parts.append((name, eg.canon(b)))
+    return tuple(parts)
 
 
 def apply_match(eg, rule, cid, node, subst, strict=False):
-    """Apply one match: True if it united something new, False, or a string saying why not."""
+    """Apply one match.
+
+    Returns True (united two classes), False (the replacement is already there), a string
+    saying why it was refused ("type", "check", "error: ..."), or None (a guard or the rule's
+    function declined; the same match may succeed once the e-graph knows more).
+    """
+    if rule.guards and not rule.check_guards(eg, subst):
+        return None  # facts may improve later: try again then
     m = Match(eg, subst, cid, node, rule)
-    if rule.guards and not rule.check_guards(m):
-        return False
     try:
         out = rule.build(m)
         if out is None:
-            return False
+            return None
         new = out if isinstance(out, int) else eg.add_expr(out)
     except RewriteTypeError:
         raise
@@ -269,7 +332,7 @@ def _drops_check(eg, m, out) -> bool:
     if not bound:
         return False
     if isinstance(out, int):
-        kept = {eg.find(out)}
+        kept = {eg.find(c) for c in m.used} | {eg.find(out)}
     else:
         from rewrax.symbolic.graph import ancestors
 
