@@ -129,8 +129,10 @@ def _scan(node):
             return new, tuple(outs)
 
         if length == 0:
-            return [jnp.zeros((0, *o.type.shape), dtype=o.type.dtype) for o in op.inner_outputs]
-        _, ys = jax.lax.scan(step, windows, tuple(seqs), length=length)
-        return list(ys)
+            final, ys = windows, [jnp.zeros((0, *o.type.shape), dtype=o.type.dtype) for o in op.inner_outputs]
+        else:
+            final, ys = jax.lax.scan(step, windows, tuple(seqs), length=length)
+        return [jnp.asarray(final[k][-1], dtype=dtypes[k]) if k < n_states and op.final_only[k] else y
+                for k, y in enumerate(ys)]
 
     return fn

@@ -12,7 +12,6 @@ from rewrax.symbolic.numpy_eval import evaluate_numpy
 from rewrax.symbolic.op import Op
 from rewrax.symbolic.type import TensorType
 from rewrax.symbolic.variable import Apply, Constant
-from rewrax.symbolic.vjp import vjp_pullback
 
 
 def _free_inputs(outputs, bound):
@@ -157,15 +156,22 @@ class Scan(_InnerGraphOp):
     The inner graph maps ``(*sequence_slices, *past_states, *non_sequences)`` to
     ``(*new_states, *per_step_outputs)``. Each recurrent output has taps (negative lags);
     its initial value holds ``max lag`` past states (or one state when the only tap is -1).
+    A state marked in ``final_only`` gives only its last value (its initial value after zero
+    steps) instead of the whole sequence: reverse-mode scans accumulate that way without
+    storing every step.
     """
 
-    def __init__(self, inner_inputs, inner_outputs, n_seqs, taps, n_nit_sot, n_non_seqs):
+    def __init__(self, inner_inputs, inner_outputs, n_seqs, taps, n_nit_sot, n_non_seqs, final_only=None):
         self.inner_inputs = list(inner_inputs)
         self.inner_outputs = list(inner_outputs)
         self.n_seqs, self.taps, self.n_nit_sot, self.n_non_seqs = n_seqs, tuple(taps), n_nit_sot, n_non_seqs
+        self.final_only = tuple(bool(f) for f in final_only) if final_only is not None else (False,) * len(self.taps)
+        if len(self.final_only) != len(self.taps):
+            raise ValueError(f"Scan: final_only has {len(self.final_only)} entries for {len(self.taps)} states")
 
     def __str__(self):
-        return f"Scan{{n_seqs={self.n_seqs}, n_states={len(self.taps)}, n_outputs={self.n_nit_sot}}}"
+        last = ", final_only" if any(self.final_only) else ""
+        return f"Scan{{n_seqs={self.n_seqs}, n_states={len(self.taps)}, n_outputs={self.n_nit_sot}{last}}}"
 
     def make_node(self, n_steps, *inputs):
         from rewrax.symbolic.shape_ops import constant_value
@@ -178,7 +184,9 @@ class Scan(_InnerGraphOp):
             for s in seqs:
                 if s.type.shape[0] is not None and s.type.shape[0] < length:
                     raise ValueError(f"scan: sequence {s} has {s.type.shape[0]} entries, fewer than n_steps={length}")
-        outs = [TensorType(o.type.dtype, (length, *o.type.shape)).make_variable() for o in self.inner_outputs]
+        final = self.final_only + (False,) * self.n_nit_sot
+        outs = [(o.type if last else TensorType(o.type.dtype, (length, *o.type.shape))).make_variable()
+                for o, last in zip(self.inner_outputs, final)]
         return Apply(self, [n_steps, *inputs], outs)
 
     def split(self, inputs):
@@ -199,12 +207,16 @@ class Scan(_InnerGraphOp):
                 collected[k].append(np.asarray(o))
             for w, o in zip(windows, outs[: len(self.taps)]):
                 w.append(np.asarray(o))
-        return [np.stack(c).astype(o.type.dtype) if c else
+        final = [np.asarray(w[-1], dtype=o.type.dtype) for w, o in zip(windows, node.outputs)]
+        return [final[k] if k < len(self.taps) and self.final_only[k] else
+                np.stack(c).astype(o.type.dtype) if c else
                 np.zeros((0, *(s or 0 for s in o.type.shape[1:])), o.type.dtype)
-                for c, o in zip(collected, node.outputs)]
+                for k, (c, o) in enumerate(zip(collected, node.outputs))]
 
     def pullback(self, inputs, outputs, output_grads):
-        return vjp_pullback(self, inputs, outputs, output_grads)
+        from rewrax.symbolic.scan_grad import scan_pullback
+
+        return scan_pullback(self, inputs, outputs, output_grads)
 
 
 def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None, return_list=False, name=None, **_):

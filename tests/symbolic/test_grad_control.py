@@ -156,3 +156,83 @@ def test_wrapped_jax_function_inside_a_larger_graph_and_integer_input():
     g = rx.grad(pt.log1p(pick(x, i)), x)
     (gv,) = run_jax([x, i], [g], [np.array([1.0, 2.0, 3.0]), np.array(1)])
     np.testing.assert_allclose(gv, [0.0, 4.0 / 5.0, 0.0])
+
+
+# -- the reverse scan is an ordinary graph ----------------------------------------------------------
+def _simple_rnn():
+    x = pt.matrix("x", shape=(5, 2))
+    W = pt.matrix("W", shape=(2, 2))
+    h0 = pt.vector("h0", shape=(2,))
+    hs, _ = pt.scan(lambda xt, h, W: pt.tanh(pt.dot(W, h) + xt), sequences=[x], outputs_info=[h0], non_sequences=[W])
+    return x, W, h0, hs
+
+
+def test_scan_gradient_is_a_reverse_scan_with_a_numpy_reference():
+    from rewrax.symbolic.control import Scan
+    from rewrax.symbolic.numpy_eval import evaluate_numpy
+
+    x, W, h0, hs = _simple_rnn()
+    grads = rx.grad((hs ** 2).sum(), [x, W, h0])
+    ops = [n.op for n in pt.toposort(grads)]
+    assert not any("VJP" in str(op) for op in ops)
+    reverse = [op for op in ops if isinstance(op, Scan) and any(op.final_only)]
+    assert len(reverse) == 1
+    assert "final_only" in rx.dprint(grads, file="str")
+    vals = {x: rng.normal(size=(5, 2)), W: rng.normal(size=(2, 2)) * 0.5, h0: rng.normal(size=2)}
+    by_numpy = evaluate_numpy(grads, vals)
+    by_jax = run_jax([x, W, h0], grads, [vals[x], vals[W], vals[h0]])
+    for a, b_ in zip(by_numpy, by_jax):
+        np.testing.assert_allclose(a, b_, rtol=1e-12)
+
+
+def test_scan_gradient_vectorizes_into_a_jacobian():
+    x, W, h0, hs = _simple_rnn()
+    J = rx.jacobian(hs[-1], h0)
+    vals = [rng.normal(size=(5, 2)), rng.normal(size=(2, 2)) * 0.5, rng.normal(size=2)]
+    (got,) = run_jax([x, W, h0], [J], vals)
+    import jax
+
+    f = rx.function([x, W, h0], hs[-1], mode="FAST_COMPILE").jax_fn
+    with jax.enable_x64(True):
+        want = jax.jacfwd(f, argnums=2)(*[jnp.asarray(v) for v in vals])
+    np.testing.assert_allclose(got, np.asarray(want), rtol=1e-10)
+
+
+def test_scan_gradient_with_a_longer_sequence_and_extra_initial_rows():
+    def build(x, init):
+        ys, _ = pt.scan(lambda xt, ym3, ym1: ym1 * 0.5 + ym3 * xt, sequences=[x],
+                        outputs_info=[dict(initial=init, taps=[-3, -1])], n_steps=4)
+        return ys
+
+    # x has 6 entries but only 4 steps run; init has 4 rows but only the last 3 are read
+    sym = check_grad(build, [rng.normal(size=6), rng.normal(size=4)])
+    assert np.all(sym[0][4:] == 0) and sym[1][0] == 0
+
+
+def test_scan_gradient_with_integer_sequences_and_outputs():
+    def build(x, k):
+        def step(xt, kt, h):
+            return h * 0.9 + xt * pt.cast(kt, "float64"), kt * 2
+        (hs, ks), _ = pt.scan(step, sequences=[x, k], outputs_info=[np.float64(0.0), None])
+        return [hs, pt.cast(ks, "float64")]
+
+    check_grad(build, [rng.normal(size=4), np.array([1, 2, 0, 3])])
+
+
+def test_nested_scan_gradient():
+    def build(x):
+        def outer(xt, acc):
+            inner, _ = pt.scan(lambda a, h: h * pt.sin(a) + 1.0, sequences=[xt], outputs_info=[acc])
+            return inner[-1]
+        ys, _ = pt.scan(outer, sequences=[x], outputs_info=[np.float64(0.3)])
+        return ys
+
+    check_grad(build, [rng.normal(size=(3, 2))])
+
+
+def test_scan_with_zero_steps_passes_gradients_to_the_initial_state():
+    h0 = pt.vector("h0", shape=(2,))
+    x = pt.matrix("x", shape=(0, 2))
+    hs, _ = pt.scan(lambda xt, h: h * 2 + xt, sequences=[x], outputs_info=[h0])
+    g = rx.grad(hs.sum() + h0.sum(), h0)
+    np.testing.assert_allclose(g.eval({h0: np.ones(2), x: np.zeros((0, 2))}), [1.0, 1.0])
