@@ -54,7 +54,6 @@ ARITHMETIC = [
     "mul_reciprocal:      mul(?a, reciprocal(?b)) -> true_div(?a, ?b)",
     "div_reciprocal:      true_div(?a, reciprocal(?b)) -> mul(?a, ?b)",
     "div_div_num:         true_div(true_div(?a, ?b), ?c) -> true_div(?a, mul(?b, ?c))",
-    "div_div_den:         true_div(?a, true_div(?b, ?c)) -> true_div(mul(?a, ?c), ?b)",
     "add_self:            add(?x, ?x) -> mul(2, ?x)",
     # powers and roots
     "pow_pow_nonneg:      pow(pow(?x, ?a), ?b) -> pow(?x, mul(?a, ?b)) if nonneg(?x)",

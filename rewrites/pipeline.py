@@ -126,19 +126,31 @@ def rewrite_graph(graph, include=("canonicalize",), exclude=(), explain=False, r
 def _run(outputs, include, exclude, pool, cut, cost, limits):
     eg = EGraph()
     roots, n_input = ingest(eg, outputs, cut)
-    runner = Runner(eg, Limits(**limits))
-    report = Report(input_nodes=n_input)
+    report = saturate(eg, include, exclude, pool, **limits)
+    report.input_nodes = n_input
+    eg.canonicalize_all()
+    chosen = extract(eg, cost)
+    result = build(eg, chosen, roots)
+    report.output_nodes = len(io_toposort(list(cut), result))
+    return result, report
+
+
+def saturate(eg, include, exclude=(), rules=None, **limits) -> Report:
+    """Run the phases of ``include`` (in ``PIPELINE`` order) on the e-graph ``eg``."""
+    pool = all_rules() if rules is None else rules
+    try:
+        runner = Runner(eg, Limits(**limits))
+    except TypeError:
+        known = ", ".join(Limits.__dataclass_fields__)
+        raise TypeError(f"rewrite_graph: unknown option among {sorted(limits)}; limits are {known}") from None
+    report = Report()
     active = RuleSet()
     for phase in _phases(include):
         new = pool.select((phase,), exclude)
         new = RuleSet(r for r in new if r.name not in active)
         active = active + new
         report.phases.append(runner.run(phase, active, fresh=new))
-    eg.canonicalize_all()
-    chosen = extract(eg, cost)
-    result = build(eg, chosen, roots)
-    report.output_nodes = len(io_toposort(list(cut), result))
-    return result, report
+    return report
 
 
 def ingest(eg, outputs, cut=()):

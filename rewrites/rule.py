@@ -295,6 +295,12 @@ def _rhs_graph(term, where):
     return lambda m: fn(*[k(m) for k in kids])
 
 
+def _literal(eg, value, other):
+    """The class of a Python number next to operands of dtype ``other`` (weakly typed)."""
+    dtype = weak_dtype(value, other)
+    return eg.add_const(np.asarray(value, dtype=dtype), TensorType(dtype, ()))
+
+
 class _Slow(Exception):
     """The right-hand side needs the tensor API (literals to broadcast, non-element-wise calls)."""
 
@@ -321,9 +327,7 @@ def _rhs_direct(term):
             raise _Slow
         if len(types) != len(children):
             other = upcast(*[t.dtype for t in types])
-            children = [c if type(c) is int else
-                        eg.add_const(np.asarray(c.value, dtype=weak_dtype(c.value, other)), TensorType(other, ()))
-                        for c in children]
+            children = [c if type(c) is int else _literal(eg, c.value, other) for c in children]
             types = [eg[c].type for c in children]
         m.used.update(children)
         dtype = sop.output_dtype([t.dtype for t in types])

@@ -76,7 +76,8 @@ def _softmax(m):
 
 
 def _log_erfc(m):
-    """``log(erfc(x))``: ``log(erfcx(x)) - x**2`` for ``x > 0`` (no underflow), else as is.
+    """``log(erfc(x))``: ``log(erfcx(x)) - x**2`` for ``x > 0`` (no underflow), else
+    ``log1p(-erf(x))`` (``erfc(x)`` is in [1, 2] there).
 
     Each branch sees a harmless input where it is not selected, so gradients stay finite.
     """
@@ -84,7 +85,7 @@ def _log_erfc(m):
     pos = pt.gt(x, 0)
     xp = pt.switch(pos, x, 0)
     xn = pt.switch(pos, 0, x)
-    return pt.switch(pos, pt.sub(pt.log(pt.erfcx(xp)), pt.sqr(xp)), pt.log(pt.erfc(xn)))
+    return pt.switch(pos, pt.sub(pt.log(pt.erfcx(xp)), pt.sqr(xp)), pt.log1p(pt.neg(pt.erf(xn))))
 
 
 CODE = [
