@@ -234,13 +234,15 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
     _check_wrt(wrt_list)
     if cost is None and not known_grads:
         raise ValueError("grad: give a cost, or known_grads to start from (both are empty)")
+    if consider_constant is not None:
+        consider_constant, _ = _as_var_list(consider_constant, "grad: consider_constant")
     if cost is not None:
         cost = _check_cost(cost)
         if stabilize:
+            # the variables named here must survive the rewrite as they are
+            keep = wrt_list + list(consider_constant or ()) + list(known_grads or ())
             for rewrite in COST_PREPROCESSORS:
-                cost = rewrite(cost, wrt_list)
-    if consider_constant is not None:
-        consider_constant, _ = _as_var_list(consider_constant, "grad: consider_constant")
+                cost = rewrite(cost, keep)
     grads, nulls = _backprop(wrt_list, _start(cost, known_grads), consider_constant)
     result = []
     for w in wrt_list:
