@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rewrax.rewrites import rewrite_graph
+
 DEFAULT_INCLUDE = ("canonicalize", "stabilize", "specialize")
 
 
@@ -16,20 +18,36 @@ class Mode:
         Rule names or tags to leave out.
     optimize : bool
         ``False`` compiles the graph as written.
+    rules : RuleSet, optional
+        The rules to select from (default: rewrax's rules and the registered ones), e.g.
+        ``rx.rewrites.DEFAULT_RULES + my_rules`` with ``include=(..., "mydb")``.
+    **limits
+        Rewriting limits (``node_limit``, ``iter_limit``, ``time_limit``, ...).
+
+    Examples
+    --------
+    >>> import rewrax as rx, rewrax.symbolic as pt
+    >>> x = pt.vector("x")
+    >>> f = rx.function([x], pt.log(1 + x), mode=rx.Mode(exclude=("log1p_from_log",)))
+    >>> [str(n.op) for n in f._order]
+    ['Add', 'Log']
     """
 
-    def __init__(self, include=DEFAULT_INCLUDE, exclude=(), optimize=True, name=None):
+    def __init__(self, include=DEFAULT_INCLUDE, exclude=(), optimize=True, name=None, rules=None, **limits):
+        if isinstance(include, str) or isinstance(exclude, str):
+            raise TypeError("Mode: include and exclude are tuples of names, e.g. include=('stabilize',)")
         self.include = tuple(include)
         self.exclude = tuple(exclude)
         self.optimize = bool(optimize)
         self.name = name
+        self.rules = rules
+        self.limits = limits
 
     def rewrite(self, outputs, inputs=()):
         if not self.optimize or not outputs:
             return list(outputs)
-        from rewrax.rewrites import rewrite_graph
-
-        return rewrite_graph(list(outputs), include=self.include, exclude=self.exclude)
+        return rewrite_graph(list(outputs), include=self.include, exclude=self.exclude, rules=self.rules,
+                             **self.limits)
 
     def __repr__(self):
         return f"Mode(include={self.include}, exclude={self.exclude}, optimize={self.optimize})"
