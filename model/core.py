@@ -60,7 +60,7 @@ def modelcontext(model=None) -> "Model":
         return model
     stack = _context_stack()
     if not stack:
-        raise TypeError(NO_MODEL_MESSAGE)
+        raise TypeError("No model on context stack: call this inside a `with rx.Model():` block, or pass model=")
     return stack[-1]
 
 

@@ -2,6 +2,8 @@
 
 Each free variable starts at its ``initval``: by default its distribution's support point
 (a mean- or mode-like value inside the support), or ``"prior"`` (a draw), or a given value.
+A default start that a transform cannot map (ties under ``ordered``: ``log(0)``) starts at 0
+in value space for those entries.
 Parents are replaced by their own start values, in creation order, so ``x ~ Normal(mu, 1)``
 starts at ``mu``'s start. The result is moved to value space through the variable's
 transform. Graphs without random draws are evaluated with the NumPy references (no
@@ -32,7 +34,8 @@ def _start_graph(model, rv, strategy):
         start = strategy
     else:
         start = pt.constant(np.asarray(strategy, dtype=rv.type.dtype))
-    return pt.broadcast_to(pt.cast(start, rv.type.dtype), tuple(rv.shape[i] for i in range(rv.type.ndim)))
+    shape = tuple(s if s is not None else rv.shape[i] for i, s in enumerate(rv.type.shape))
+    return pt.broadcast_to(pt.cast(start, rv.type.dtype), shape)
 
 
 def initial_point_graphs(model, overrides=None):
@@ -72,7 +75,8 @@ def _evaluator(model, overrides):
     else:
         rngs = [v for v in pt.graph_inputs(outs) if isinstance(v.type, pt.RandomKeyType)]
         own = [pt.shared_rng(0) for _ in rngs]
-        f = function([], outs, givens=list(zip(rngs, own)))
+        # a one-off evaluation of simple graphs: compile without the rewrite passes
+        f = function([], outs, givens=list(zip(rngs, own)), mode="FAST_COMPILE")
 
         def evaluator(seed):
             for k, (r, state) in enumerate(zip(own, np.random.SeedSequence(seed).generate_state(max(len(own), 1)))):
@@ -102,14 +106,24 @@ def initial_point(model, random_seed=None, jitter_rvs=None, overrides=None) -> d
     jitter = {model.rv_of(j) for j in (jitter_rvs or ())}
     rng = np.random.default_rng(seeds[1])
     point = {}
+    overrides = {model.rv_of(k): v for k, v in (overrides or {}).items()}
     for rv, val in zip(model.free_RVs, values):
         value_var = model.rvs_to_values[rv]
         val = np.array(val, dtype=value_var.type.dtype)
+        if _default_strategy(overrides.get(rv, model.rvs_to_initial_values.get(rv))) and val.dtype.kind == "f":
+            # A support point can sit on the edge of a transform's domain (ties under an ordered
+            # transform give log(0)); start such entries at 0 in value space instead. Values the
+            # user gave are left alone (check_start_vals reports them).
+            val = np.where(np.isfinite(val), val, 0.0).astype(val.dtype)
         if rv in jitter:
             val = (val + rng.uniform(-1.0, 1.0, size=val.shape)).astype(val.dtype)
         _check_shape(value_var, val)
         point[value_var.name] = val
     return point
+
+
+def _default_strategy(strategy):
+    return strategy is None or (isinstance(strategy, str) and strategy in ("support_point", "moment"))
 
 
 def _check_shape(value_var, val):

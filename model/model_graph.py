@@ -34,7 +34,10 @@ class ModelGraph:
         if var in self.model.deterministics or var in self.model.potentials:
             return var.owner.inputs[0]
         if var.owner is not None:
-            return var.owner.inputs
+            op = var.owner.op
+            # a random variable's own inputs: its parameters (not its rng, nor its size, which
+            # may follow a data container's length without depending on its values)
+            return list(op.dist_params(var.owner)) if hasattr(op, "dist_params") else var.owner.inputs
         return []
 
     def parents(self, var) -> list:

@@ -1,7 +1,8 @@
 """Forward sampling of a model: ``sample_prior_predictive`` and ``sample_posterior_predictive``.
 
 Prior predictive: the model's random variables drawn forward (parents first), ``draws``
-times, in one jitted call vectorized over the draws (``jax.vmap`` over PRNG keys).
+times, in one jitted call: each random variable with no random parent draws ``draws``
+values at once (through its ``size``), and ``vectorize_graph`` batches the rest.
 Posterior predictive: the graph of the requested variables is vectorized over all
 posterior draws at once with ``vectorize_graph`` (each free random variable replaced by
 the batch of its posterior draws), compiled once and called once; no Python loop over draws.
@@ -116,14 +117,7 @@ def sample_prior_predictive(draws=500, model=None, var_names=None, random_seed=N
     if model.potentials:
         warnings.warn("the model has potentials; prior predictive sampling ignores them", UserWarning, stacklevel=2)
     variables = _names(model, var_names, model.free_RVs + model.observed_RVs + model.deterministics)
-    forward = _Forward(variables)
-    n_rngs = len(forward.rngs)
-
-    def one_draw(keys, data):
-        return forward.fn(*[keys[i] for i in range(n_rngs)], *data)
-
-    batched = jax.jit(jax.vmap(one_draw, in_axes=(0, None)))
-    values = forward.run(batched, _keys(random_seed, draws, max(n_rngs, 1)), forward.data_values())
+    values = _batched_forward(variables, {}, [], draws, random_seed)
     result = {v.name: val for v, val in zip(variables, values)}
     az = _arviz()
     if not return_inferencedata or az is None:
@@ -251,15 +245,28 @@ def _vectorized_draws(model, outputs, arrays, n, random_seed, lead):
         placeholder = pt.tensor(f"{rv.name}_draws", shape=(n,) + tuple(rv.type.shape), dtype=rv.type.dtype)
         replace[rv] = placeholder
         batched.append((placeholder, _batched_draws(model, rv, arrays, n)))
+    values = _batched_forward(outputs, replace, batched, n, random_seed)
+    return {o.name: v.reshape(lead + v.shape[1:]) for o, v in zip(outputs, values)}
+
+
+def _batched_forward(outputs, replace, batched, n, random_seed):
+    """Values of ``outputs`` with a leading batch dimension of ``n``, from one compiled call.
+
+    ``replace`` maps variables to batched placeholders (``batched``: (placeholder, values)
+    pairs); every random variable not downstream of them is drawn ``n`` times through its
+    ``size``, and the rest of the graph is vectorized (``vectorize_graph``). Drawing through
+    ``size`` rather than ``jax.vmap`` over keys keeps one sampler call per random variable,
+    which XLA compiles several times faster.
+    """
+    replace = dict(replace)
     replace.update(_batch_unreached_rvs(outputs, replace, n))
     outs = [new if new is not old else _broadcast_batch(old, n)
             for old, new in zip(outputs, vectorize_graph(outputs, replace))]
     forward = _Forward(outs, [p for p, _ in batched])
     keys = _keys(random_seed, max(len(forward.rngs), 1))
     compiled = jax.jit(forward.fn)
-    values = forward.run(compiled, *[keys[i] for i in range(len(forward.rngs))], *[a for _, a in batched],
-                         *forward.data_values())
-    return {o.name: v.reshape(lead + v.shape[1:]) for o, v in zip(outputs, values)}
+    return forward.run(compiled, *[keys[i] for i in range(len(forward.rngs))], *[a for _, a in batched],
+                       *forward.data_values())
 
 
 def _batch_unreached_rvs(outputs, replace, n):
