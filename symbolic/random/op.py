@@ -123,8 +123,21 @@ class RandomVariable(Op):
         old_size = node.inputs[1]
         if nb == 0 or old_size.type.shape[0] == 0:
             return self.make_node(rng, size, *params).outputs
-        from rewrax.symbolic.shape_api import concatenate, stack
+        from rewrax.symbolic.shape_api import concatenate, expand_dims, stack
 
+        # With an explicit size, parameters broadcast against it from the right: a batched
+        # parameter needs ones between its new leading dimensions and its old batch dimensions
+        # (size (2, 5, 10), loc (100, 5, 1) -> (100, 1, 5, 1)).
+        n_size = old_size.type.shape[0]
+        expanded = []
+        for p, o, n_core in zip(params, node.inputs[2:], self.ndims_params):
+            k = p.type.ndim - o.type.ndim
+            if k > 0:
+                gap = n_size - (o.type.ndim - n_core)
+                axes = tuple(range(nb - k)) + tuple(range(nb, nb + gap))
+                p = expand_dims(p, axes) if axes else p
+            expanded.append(p)
+        params = expanded
         batch = self.batch_shape(params)[:nb]
         dims = [b if b is not None else _batch_dim(params, self.ndims_params, k, nb) for k, b in enumerate(batch)]
         new_size = concatenate([stack([as_tensor_variable(np.int64(d)) if isinstance(d, int) else d for d in dims]), size])
