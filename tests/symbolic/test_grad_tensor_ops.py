@@ -155,6 +155,47 @@ def test_indexing_gradient(name):
     check_grad(build, values)
 
 
+@st.composite
+def index_case(draw):
+    """An array and a NumPy index of ints, slices (any step) and at most one int array."""
+    shape = tuple(draw(st.lists(st.integers(1, 4), min_size=1, max_size=3)))
+    idx, used_array = [], False
+    for d in shape[: draw(st.integers(1, len(shape)))]:
+        kind = draw(st.sampled_from(["int", "slice", "full"] + ([] if used_array else ["array"])))
+        if kind == "int":
+            idx.append(draw(st.integers(-d, d - 1)))
+        elif kind == "slice":
+            step = draw(st.sampled_from([1, 2, -1, -2, None]))
+            idx.append(slice(draw(st.one_of(st.none(), st.integers(-d, d))), draw(st.one_of(st.none(), st.integers(-d, d))), step))
+        elif kind == "array":
+            used_array = True
+            idx.append(np.array(draw(st.lists(st.integers(-d, d - 1), min_size=1, max_size=4))))
+        else:
+            idx.append(slice(None))
+    value = np.random.default_rng(draw(st.integers(0, 2 ** 31 - 1))).normal(size=shape)
+    return value, tuple(idx)
+
+
+@settings(max_examples=8)
+@given(case=index_case())
+def test_indexing_gradient_hypothesis(case):
+    value, idx = case
+    check_grad(lambda x: x[idx], [value])
+
+
+@settings(max_examples=6)
+@given(case=index_case(), set_=st.booleans())
+def test_write_gradient_hypothesis(case, set_):
+    value, idx = case
+    assume(any(not (isinstance(i, slice) and i == slice(None)) for i in idx))  # x[:] is x itself
+    target = value[idx]
+    if set_ and any(isinstance(i, np.ndarray) and len(np.unique(i % value.shape[k])) < len(i) for k, i in enumerate(idx)):
+        set_ = False  # writing twice to one entry: NumPy keeps the last, JAX any one of them
+    written = np.random.default_rng(1).normal(size=target.shape)
+    write = pt.set_subtensor if set_ else pt.inc_subtensor
+    check_grad(lambda x, y: write(x[idx], y), [value, written])
+
+
 X43 = np.random.default_rng(4).normal(size=(4, 3))
 WRITE_CASES = {
     "set slice": (lambda x, y: pt.set_subtensor(x[1:3], y), [X43, np.ones((2, 3)) * 0.5]),
