@@ -119,16 +119,30 @@ def tie_dims_to_data(model, data_var, dims, value):
         if d not in lengths:
             model._coords[d] = None
             model._dim_lengths[d] = data_var.shape[axis]
+            model._dim_data[d] = (data_var, axis)
             continue
-        length = lengths[d]
-        if not isinstance(length, Variable):
-            if length != n:
-                raise ValueError(f"{data_var.name}: dimension {axis} has length {n}, but dims names it {d!r}, "
-                                 f"which has length {length} in the model's coords")
-            if d not in used:
-                # tie the length to this container so rx.set_data can change it later
-                _owner(model, d)._dim_lengths[d] = data_var.shape[axis]
+        length = current_length(model, d)
+        if length is not None and length != n:
+            raise ValueError(f"{data_var.name}: dimension {axis} has length {n}, but dims names it {d!r}, "
+                             f"which has length {length} in the model")
+        if not isinstance(lengths[d], Variable) and d not in used:
+            # tie the length to this container so rx.set_data can change it later
+            owner = _owner(model, d)
+            owner._dim_lengths[d] = data_var.shape[axis]
+            owner._dim_data[d] = (data_var, axis)
     return dims
+
+
+def current_length(model, dim):
+    """The length of ``dim`` now: its static length, or the current length of its data container."""
+    length = model.dim_lengths[dim]
+    if not isinstance(length, Variable):
+        return int(length)
+    for m in model._lineage():
+        if dim in m._dim_data:
+            var, axis = m._dim_data[dim]
+            return int(np.shape(var.get_value(borrow=True))[axis])
+    return None
 
 
 def set_dim(model, name, new_length, coord_values=None):

@@ -109,6 +109,7 @@ class Model:
         self._coords: dict = {}
         self._dim_lengths: dict = {}
         self._dims_used: set = set()
+        self._dim_data: dict = {}  # dim -> (data container, axis) whose length it follows
         self._cache: dict = {}
         if coords:
             self.add_coords(coords)

@@ -24,7 +24,7 @@ from rewrax.lower_jax.function import HOIST_CONSTANT_SIZE
 from rewrax.lower_jax.interpret import graph_fn
 from rewrax.lower_jax.x64 import needs_x64
 from rewrax.model.core import modelcontext
-from rewrax.symbolic.graph import ancestors, graph_inputs
+from rewrax.symbolic.graph import ancestors, graph_inputs, io_toposort
 from rewrax.symbolic.random.op import RandomVariable
 from rewrax.symbolic.type import RandomKeyType
 from rewrax.symbolic.variable import Constant, SharedVariable
@@ -144,8 +144,10 @@ def _inference_data(az, model, groups, idata_kwargs=None):
 
 
 def _length(model, dim):
-    length = model.dim_lengths[dim]
-    return length if isinstance(length, int) else int(np.asarray(length.eval()))
+    from rewrax.model.coords import current_length
+
+    length = current_length(model, dim)
+    return length if length is not None else int(np.asarray(model.dim_lengths[dim].eval()))
 
 
 # -- posterior predictive -----------------------------------------------------------------------
@@ -273,7 +275,7 @@ def _batch_unreached_rvs(outputs, replace, n):
     """Random variables no posterior draw reaches (``y ~ Normal(0, 1)``) drawn ``n`` times instead."""
     reached = {id(k) for k in replace}
     extra = {}
-    for node in pt.toposort(outputs):
+    for node in io_toposort(list(replace), outputs):  # nothing above the replaced variables
         if any(id(i) in reached for i in node.inputs):
             reached.update(id(o) for o in node.outputs)
         elif isinstance(node.op, RandomVariable):
