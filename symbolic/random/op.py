@@ -16,7 +16,7 @@ from rewrax.symbolic.config import config
 from rewrax.symbolic.elemwise import broadcast_static_shapes, shape_text
 from rewrax.symbolic.op import Op, UndefinedGrad
 from rewrax.symbolic.type import RandomKeyType, TensorType, normalize_dtype
-from rewrax.symbolic.variable import Apply, Variable
+from rewrax.symbolic.variable import Apply, Constant, Variable
 
 
 class RandomVariable(Op):
@@ -140,7 +140,11 @@ class RandomVariable(Op):
         params = expanded
         batch = self.batch_shape(params)[:nb]
         dims = [b if b is not None else _batch_dim(params, self.ndims_params, k, nb) for k, b in enumerate(batch)]
-        new_size = concatenate([stack([as_tensor_variable(np.int64(d)) if isinstance(d, int) else d for d in dims]), size])
+        if all(isinstance(d, int) for d in dims) and isinstance(size, Constant):
+            new_size = as_tensor_variable(np.array([*dims, *np.asarray(size.data)], dtype="int64"))  # static shape
+        else:
+            new_size = concatenate([stack([as_tensor_variable(np.int64(d)) if isinstance(d, int) else d for d in dims]),
+                                    size])
         return self.make_node(rng, new_size, *params).outputs
 
 
