@@ -14,7 +14,9 @@ from rewrax.model import constraints
 from rewrax.model.distributions.distribution import Continuous
 from rewrax.model.distributions.params import get_tau_sigma, icdf_bound, is_constant_value
 from rewrax.model.logprob.checks import bound, check_parameters
-from rewrax.model.logprob.math import LOG_2, LOG_PI, log_diff_exp, logpow, normal_lccdf, normal_lcdf
+from rewrax.model.logprob.math import (
+    LOG_2, LOG_PI, log_betainc, log_diff_exp, log_gammainc, log_gammaincc, logpow, normal_lccdf, normal_lcdf,
+)
 from rewrax.symbolic.random import basic as rv
 
 
@@ -135,7 +137,7 @@ class TruncatedNormal(Continuous):
     def logcdf(value, mu, sigma, lower, upper):
         inside = TruncatedNormal._log_mass(mu, sigma, lower, pt.minimum(value, upper))
         res = inside - TruncatedNormal._log_mass(mu, sigma, lower, upper)
-        res = pt.switch(value < lower, -np.inf, pt.switch(value >= upper, 0.0, res))
+        res = pt.switch(value <= lower, -np.inf, pt.switch(value >= upper, 0.0, res))
         return check_parameters(res, sigma > 0, lower <= upper, msg="sigma > 0, lower <= upper")
 
 
@@ -253,16 +255,6 @@ class Exponential(Continuous):
         return check_parameters(icdf_bound(-scale * pt.log1p(-value), value), scale > 0, msg="lam > 0")
 
 
-def _lower_gamma_logcdf(alpha, x):
-    """``log P(alpha, x)`` (regularized lower incomplete gamma), accurate in both tails."""
-    return pt.switch(x < alpha, pt.log(pt.gammainc(alpha, x)), pt.log1p(-pt.gammaincc(alpha, x)))
-
-
-def _upper_gamma_logcdf(alpha, x):
-    """``log Q(alpha, x)`` (regularized upper incomplete gamma), accurate in both tails."""
-    return pt.switch(x > alpha, pt.log(pt.gammaincc(alpha, x)), pt.log1p(-pt.gammainc(alpha, x)))
-
-
 class Gamma(Continuous):
     """Gamma distribution: shape ``alpha`` and rate ``beta``, or mean ``mu`` and std ``sigma``."""
 
@@ -296,7 +288,7 @@ class Gamma(Continuous):
 
     @staticmethod
     def logcdf(value, alpha, scale):
-        res = bound(_lower_gamma_logcdf(alpha, pt.maximum(value, 0) / scale), value >= 0)
+        res = bound(log_gammainc(alpha, pt.maximum(value, 0) / scale), value >= 0)
         return check_parameters(res, alpha > 0, scale > 0, msg="alpha > 0, beta > 0")
 
 
@@ -330,7 +322,7 @@ class InverseGamma(Continuous):
     @staticmethod
     def logcdf(value, alpha, beta):
         safe = pt.switch(value > 0, value, 1.0)
-        res = bound(_upper_gamma_logcdf(alpha, beta / safe), value > 0)
+        res = bound(log_gammaincc(alpha, beta / safe), value > 0)
         return check_parameters(res, alpha > 0, beta > 0, msg="alpha > 0, beta > 0")
 
 
@@ -367,8 +359,7 @@ class Beta(Continuous):
     @staticmethod
     def logcdf(value, alpha, beta):
         v = pt.clip(value, 0, 1)
-        res = pt.switch(v < alpha / (alpha + beta), pt.log(pt.betainc(alpha, beta, v)),
-                        pt.log1p(-pt.betainc(beta, alpha, 1 - v)))
+        res = log_betainc(alpha, beta, v)
         res = pt.switch(value < 0, -np.inf, pt.switch(value >= 1, 0.0, res))
         return check_parameters(res, alpha > 0, beta > 0, msg="alpha > 0, beta > 0")
 

@@ -6,11 +6,11 @@ import numpy as np
 
 import rewrax.symbolic as pt
 from rewrax.model import constraints
-from rewrax.model.distributions.continuous import Gamma, _lower_gamma_logcdf, normal_logp
+from rewrax.model.distributions.continuous import Gamma, normal_logp
 from rewrax.model.distributions.distribution import Continuous
 from rewrax.model.distributions.params import get_tau_sigma, icdf_bound, is_constant_value
 from rewrax.model.logprob.checks import bound, check_parameters
-from rewrax.model.logprob.math import LOG_2, LOG_PI, log_diff_exp, normal_lcdf
+from rewrax.model.logprob.math import LOG_2, LOG_PI, log_betainc, log_diff_exp, log_gammainc, normal_lcdf
 from rewrax.symbolic.random import basic as rv
 
 EULER_GAMMA = 0.5772156649015329
@@ -70,7 +70,7 @@ class HalfStudentT(Continuous):
     @staticmethod
     def logcdf(value, nu, sigma):
         t2 = (value / sigma) ** 2
-        res = bound(pt.log(pt.betainc(0.5, nu / 2.0, t2 / (t2 + nu))), value >= 0)
+        res = bound(log_betainc(0.5, nu / 2.0, t2 / (t2 + nu)), value >= 0)
         return check_parameters(res, nu > 0, sigma > 0, msg="nu > 0, sigma > 0")
 
 
@@ -102,7 +102,8 @@ class Cauchy(Continuous):
 
     @staticmethod
     def icdf(value, alpha, beta):
-        res = icdf_bound(alpha + beta * pt.tan(np.pi * (value - 0.5)), value)
+        res = alpha + beta * pt.tan(np.pi * (value - 0.5))
+        res = icdf_bound(pt.switch(pt.eq(value, 0), -np.inf, pt.switch(pt.eq(value, 1), np.inf, res)), value)
         return check_parameters(res, beta > 0, msg="beta > 0")
 
 
@@ -136,7 +137,8 @@ class HalfCauchy(Continuous):
 
     @staticmethod
     def icdf(value, loc, beta):
-        res = icdf_bound(loc + beta * pt.tan(np.pi / 2.0 * value), value)
+        res = pt.switch(pt.eq(value, 1), np.inf, loc + beta * pt.tan(np.pi / 2.0 * value))
+        res = icdf_bound(res, value)
         return check_parameters(res, beta > 0, msg="beta > 0")
 
 
@@ -313,7 +315,7 @@ class ChiSquared(Continuous):
 
     @staticmethod
     def logcdf(value, nu):
-        res = bound(_lower_gamma_logcdf(nu / 2.0, pt.maximum(value, 0) / 2.0), value >= 0)
+        res = bound(log_gammainc(nu / 2.0, pt.maximum(value, 0) / 2.0), value >= 0)
         return check_parameters(res, nu > 0, msg="nu > 0")
 
 

@@ -16,7 +16,7 @@ from rewrax.model import constraints
 from rewrax.model.distributions.distribution import Discrete
 from rewrax.model.distributions.params import constant_data, icdf_bound
 from rewrax.model.logprob.checks import bound, check_parameters
-from rewrax.model.logprob.math import binomln, log_p_and_log1m_p, logpow, sigmoid_input
+from rewrax.model.logprob.math import binomln, log_betainc, log_gammaincc, log_p_and_log1m_p, logpow, sigmoid_input
 from rewrax.symbolic.random import discrete as rv
 
 
@@ -67,7 +67,8 @@ class Bernoulli(Discrete):
 
     @staticmethod
     def icdf(value, p):
-        return _p_checks(icdf_bound(pt.switch(value <= 1 - p, 0, 1), value), p)
+        # SciPy's convention for the quantile at 0 of a discrete law: one below the support
+        return _p_checks(icdf_bound(pt.switch(pt.eq(value, 0), -1, pt.switch(value <= 1 - p, 0, 1)), value), p)
 
 
 class Binomial(Discrete):
@@ -102,7 +103,7 @@ class Binomial(Discrete):
         k = pt.floor(value)
         safe_k = pt.clip(k, 0, pt.maximum(n - 1, 0))
         q = pt.sigmoid(-sigmoid_input(p)) if sigmoid_input(p) is not None else 1 - p
-        res = pt.log(pt.betainc(n - safe_k, safe_k + 1, q))
+        res = log_betainc(n - safe_k, safe_k + 1, q)
         res = pt.switch(value < 0, -np.inf, pt.switch(k >= n, 0.0, res))
         return check_parameters(res, n >= 0, 0 <= p, p <= 1, msg="n >= 0, 0 <= p <= 1")
 
@@ -164,7 +165,7 @@ class Poisson(Discrete):
     @staticmethod
     def logcdf(value, mu):
         k = pt.floor(pt.maximum(value, 0))
-        res = bound(pt.log(pt.gammaincc(k + 1, mu)), value >= 0)
+        res = bound(log_gammaincc(k + 1, mu), value >= 0)
         return check_parameters(res, mu >= 0, msg="mu >= 0")
 
 
@@ -201,7 +202,7 @@ class NegativeBinomial(Discrete):
     @staticmethod
     def logcdf(value, n, p):
         k = pt.floor(pt.maximum(value, 0))
-        res = bound(pt.log(pt.betainc(n, k + 1, p)), value >= 0)
+        res = bound(log_betainc(n, k + 1, p), value >= 0)
         return check_parameters(res, n > 0, 0 < p, p <= 1, msg="n > 0, 0 < p <= 1")
 
 
@@ -231,7 +232,7 @@ class Geometric(Discrete):
 
     @staticmethod
     def icdf(value, p):
-        res = icdf_bound(pt.maximum(pt.ceil(pt.log1p(-value) / pt.log1p(-p)), 1), value)
+        res = icdf_bound(pt.ceil(pt.log1p(-value) / pt.log1p(-p)), value)
         return check_parameters(res, 0 < p, p <= 1, msg="0 < p <= 1")
 
 
@@ -265,7 +266,7 @@ class DiscreteUniform(Discrete):
 
     @staticmethod
     def icdf(value, lower, upper):
-        res = icdf_bound(pt.maximum(lower + pt.ceil(value * (upper - lower + 1.0)) - 1, lower), value)
+        res = icdf_bound(lower + pt.ceil(value * (upper - lower + 1.0)) - 1, value)
         return check_parameters(res, lower <= upper, msg="lower <= upper")
 
 
@@ -336,7 +337,8 @@ class _ZeroInflated(Discrete):
 
     @classmethod
     def logcdf(cls, value, psi, *params):
-        res = pt.logaddexp(pt.log1p(-psi), pt.log(psi) + cls.base.logcdf(value, *params))
+        # 1 - psi + psi * F = 1 + psi * (F - 1): exact both where F ~ 1 and where F ~ 0
+        res = pt.log1p(psi * pt.expm1(cls.base.logcdf(value, *params)))
         return check_parameters(bound(res, value >= 0), 0 <= psi, psi <= 1, msg="0 <= psi <= 1")
 
 

@@ -164,9 +164,11 @@ def layout(kind, var, value):
 
 # -- concatenation --------------------------------------------------------------------------------
 def _pieces(value, sizes, axis):
+    """Slices of ``value`` along ``axis`` (negative: counted from the end, so that values with
+    extra leading batch dimensions split the same way)."""
     out, start = [], 0
     for size in sizes:
-        idx = (slice(None),) * axis + (slice(start, start + size),)
+        idx = (Ellipsis, slice(start, start + size)) + (slice(None),) * (-axis - 1)
         out.append(value[idx])
         start = start + size
     return out
@@ -181,13 +183,14 @@ def joining(kind, var, value):
     if not all(is_random(i) for i in node.inputs):
         raise NotMeasurableError(f"cannot derive the {kind} of {var}: some joined pieces are not random")
     if isinstance(node.op, MakeVector):
-        terms = [derive(kind, x, value[k]) for k, x in enumerate(node.inputs)]
-        return pt.stack(terms)
-    axis = node.op.axis
+        terms = [derive(kind, x, value[..., k]) for k, x in enumerate(node.inputs)]
+        return pt.stack(terms, axis=-1)
+    axis = node.op.axis - var.type.ndim  # negative
     sizes = [infer_shape(x)[axis] for x in node.inputs]
     terms = [derive(kind, x, v) for x, v in zip(node.inputs, _pieces(value, sizes, axis))]
-    if all(t.type.ndim > axis for t in terms):
-        return pt.concatenate(terms, axis=axis)
+    dropped = value.type.ndim - min(t.type.ndim for t in terms)  # support dimensions the density reduced
+    if -axis > dropped:
+        return pt.concatenate(terms, axis=axis + dropped)
     # joined along support dimensions: independent pieces, their log-densities add
     return pt.add(*terms)
 

@@ -27,8 +27,12 @@ def normal_lccdf(mu, sigma, x):
 
 
 def log_diff_exp(a, b):
-    """``log(exp(a) - exp(b))`` for ``a >= b``, without cancellation."""
-    return a + pt.log1mexp(b - a)
+    """``log(exp(a) - exp(b))`` for ``a >= b``, without cancellation.
+
+    ``b - a`` is clipped at 0: two roundings of the same number (``a == b`` in exact
+    arithmetic) give ``-inf``, not NaN.
+    """
+    return a + pt.log1mexp(pt.minimum(b - a, 0.0))
 
 
 def log1mexp(x):
@@ -37,8 +41,12 @@ def log1mexp(x):
 
 
 def binomln(n, k):
-    """``log(n choose k)`` through ``betaln``: exact for large counts (no gammaln cancellation)."""
-    return -pt.betaln(1 + n - k, 1 + k) - pt.log1p(n)
+    """``log(n choose k)`` through ``betaln``: exact for large counts (no gammaln cancellation).
+
+    The ends ``k = 0`` and ``k = n`` are exactly 0 (``betaln`` would leave a rounding error).
+    """
+    inner = -pt.betaln(1 + n - k, 1 + k) - pt.log1p(n)
+    return pt.switch(pt.or_(pt.eq(k, 0), pt.eq(k, n)), 0.0, inner)
 
 
 def logpow(x, m):
@@ -65,3 +73,21 @@ def log_p_and_log1m_p(p):
     if logit is not None:
         return -pt.softplus(-logit), -pt.softplus(logit)
     return pt.log(p), pt.log1p(-p)
+
+
+def log_betainc(a, b, x):
+    """``log I_x(a, b)`` (regularized incomplete beta), accurate in both tails.
+
+    Above the mean the complement ``1 - I_{1-x}(b, a)`` is the accurate form.
+    """
+    return pt.switch(x < a / (a + b), pt.log(pt.betainc(a, b, x)), pt.log1p(-pt.betainc(b, a, 1 - x)))
+
+
+def log_gammainc(a, x):
+    """``log P(a, x)`` (regularized lower incomplete gamma), accurate in both tails."""
+    return pt.switch(x < a, pt.log(pt.gammainc(a, x)), pt.log1p(-pt.gammaincc(a, x)))
+
+
+def log_gammaincc(a, x):
+    """``log Q(a, x)`` (regularized upper incomplete gamma), accurate in both tails."""
+    return pt.switch(x > a, pt.log(pt.gammaincc(a, x)), pt.log1p(-pt.gammainc(a, x)))
