@@ -116,7 +116,7 @@ def weak_dtype(value, other: str) -> str:
             info = np.iinfo(other)
             if not info.min <= value <= info.max:
                 raise OverflowError(f"Python integer {value} is out of bounds for {other}")
-        return other
+        return _narrow_int(value, other)
     if isinstance(value, float):
         return other if kind in "fc" else config.floatX
     if isinstance(value, complex):
@@ -124,6 +124,21 @@ def weak_dtype(value, other: str) -> str:
             return other
         return "complex64" if other in ("float16", "float32") else "complex128"
     raise TypeError(f"{value!r} is not a Python scalar")
+
+
+def _narrow_int(value: int, other: str) -> str:
+    """The smallest integer dtype holding ``value`` that leaves the result dtype ``other``.
+
+    ``x + 1`` then shows the literal as ``1`` (int8), as PyTensor prints it, while the result
+    keeps NEP 50's dtype (``upcast(int8, float64) == float64``).
+    """
+    from rewrax.symbolic.scalar import upcast
+
+    for candidate in ("int8", "uint8", "int16", "uint16", "int32", "uint32", "int64"):
+        info = np.iinfo(candidate)
+        if info.min <= value <= info.max and upcast(candidate, other) == other:
+            return candidate
+    return other
 
 
 def as_tensor_operands(*args):

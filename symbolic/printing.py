@@ -99,7 +99,8 @@ def dprint(obj, file=None, print_type=False, depth=-1, ids="CHAR", **_ignored):
     Parameters
     ----------
     file : None, "str" or a file-like object
-        ``None`` prints to stdout; ``"str"`` returns the text instead.
+        ``None`` prints to stdout; ``"str"`` returns the text instead. Otherwise the stream
+        written to is returned (as in PyTensor).
     print_type : bool
         Show each variable's type, e.g. ``<Vector(float64, shape=(3,))>``.
     depth : int
@@ -137,7 +138,7 @@ def dprint(obj, file=None, print_type=False, depth=-1, ids="CHAR", **_ignored):
         return text
     stream = sys.stdout if file is None else file
     stream.write(text)
-    return None if file is None else stream
+    return stream  # as PyTensor: the stream written to (sys.stdout by default)
 
 
 debugprint = dprint
