@@ -88,7 +88,7 @@ def merge_data(eg, A, B):
         A.const, changed_a = B.const, True
     elif B.const is None and A.const is not None:
         changed_b = True
-    lo, hi = max(A.lo, B.lo), min(A.hi, B.hi)
+    lo, hi = _meet(A.lo, A.hi, B.lo, B.hi)
     if lo > A.lo or hi < A.hi:
         changed_a = True
     if lo > B.lo or hi < B.hi:
@@ -99,6 +99,15 @@ def merge_data(eg, A, B):
         changed_b = changed_b or not B.check
         A.check = True
     return changed_a, changed_b
+
+
+def _meet(lo1, hi1, lo2, hi2):
+    """Both bounds hold: their intersection. Real-arithmetic facts (``exp(x) > 0``) can
+    contradict folded floating-point constants (``exp(-800) == 0``); then neither is kept."""
+    lo, hi = max(lo1, lo2), min(hi1, hi2)
+    if lo > hi:
+        return min(lo1, lo2), max(hi1, hi2)
+    return lo, hi
 
 
 def _type_error(A, B):
@@ -118,9 +127,9 @@ def propagate(eg, cls):
         changed = False
         if not P.check and any(c.check for c in children):
             P.check = changed = True
-        lo, hi = node_range(eg, op, children, P.type)
+        lo, hi = _meet(*node_range(eg, op, children, P.type), P.lo, P.hi)
         if lo > P.lo or hi < P.hi:
-            P.lo, P.hi = max(lo, P.lo), min(hi, P.hi)
+            P.lo, P.hi = lo, hi
             changed = True
         if P.const is None:
             value = fold(eg, op, children, P)
@@ -296,6 +305,8 @@ def _exp_range(r):
 
 
 def _log_range(r):
+    if r[1] <= 0:
+        return -INF, INF
     if r[0] <= 0:
         return -INF, (math.log(r[1]) if 0 < r[1] < INF else INF)
     return math.log(r[0]), (math.log(r[1]) if r[1] < INF else INF)

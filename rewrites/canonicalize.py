@@ -55,6 +55,8 @@ ARITHMETIC = [
     "div_reciprocal:      true_div(?a, reciprocal(?b)) -> mul(?a, ?b)",
     "div_div_num:         true_div(true_div(?a, ?b), ?c) -> true_div(?a, mul(?b, ?c))",
     "add_self:            add(?x, ?x) -> mul(2, ?x)",
+    "mul_constants:       mul(?c, mul(?d, ?x)) -> mul(mul(?c, ?d), ?x) if const(?c), const(?d)",
+    "add_constants:       add(?c, add(?d, ?x)) -> add(add(?c, ?d), ?x) if const(?c), const(?d)",
     # powers and roots
     "pow_pow_nonneg:      pow(pow(?x, ?a), ?b) -> pow(?x, mul(?a, ?b)) if nonneg(?x)",
     "pow_pow_integer:     pow(pow(?x, ?a), ?b) -> pow(?x, mul(?a, ?b)) if integer_const(?a), integer_const(?b)",

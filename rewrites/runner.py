@@ -194,8 +194,8 @@ class Runner:
         depths = [r.depth for r in rules]
         for cid in (list(classes) if full else region):
             cls = classes.get(cid)
-            if cls is None:
-                continue
+            if cls is None or cls.const is not None:
+                continue  # a constant class is best as the constant: nothing to rewrite
             dist = region.get(cid, far)
             for node in cls.nodes:
                 for k, r, heads in self._rules_for(index, rules, node[0]):

@@ -52,6 +52,8 @@ GOALS = [
     ("div_reciprocal", "a / reciprocal(b)", "a * b", C),
     ("div_div_num", "(a / b) / c", "a / (b * c)", C),
     ("add_self", "a + a", "2 * a", C),
+    ("mul_constants", "0.5 * (4.0 * a)", "2.0 * a", C),
+    ("add_constants", "1.5 + (a + 2.0)", "a + 3.5", C),
     # canonicalize: powers, roots, absolute values
     ("pow_pow_nonneg", "(exp(a) ** b) ** c", "exp(a) ** (b * c)", C),
     ("pow_pow_integer", "(a ** 2) ** 3", "a ** 6", C),
