@@ -284,7 +284,11 @@ def _mul2(a, b):
                 products.append(0.0)
             else:
                 products.append(x * y)
-    return min(products), max(products)
+    lo, hi = min(products), max(products)
+    # the product of two numbers of one strict sign is > 0 even where it underflows
+    if (a[0] > 0 and b[0] > 0) or (a[1] < 0 and b[1] < 0):
+        lo = _positive_lo(lo)
+    return lo, hi
 
 
 def _mul(rs):

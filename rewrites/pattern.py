@@ -141,6 +141,8 @@ def parse_term(text, pattern=True):
 
 
 def _parse(tokens, i, pattern, text):
+    if i >= len(tokens):
+        raise PatternError(f"unexpected end of {text!r}")
     tok = tokens[i]
     if tok.startswith("?"):
         return (PRest(tok[1:-3]) if tok.endswith("...") else PVar(tok[1:])), i + 1
@@ -158,11 +160,13 @@ def _parse(tokens, i, pattern, text):
         return PNode(head, None, bind or None), i + 1
     i += 2
     children = []
-    while tokens[i] != ")":
+    while i < len(tokens) and tokens[i] != ")":
         child, i = _parse(tokens, i, pattern, text)
         children.append(child)
-        if tokens[i] == ",":
+        if i < len(tokens) and tokens[i] == ",":
             i += 1
+    if i >= len(tokens):
+        raise PatternError(f"unbalanced parentheses in {text!r}")
     i += 1
     if pattern:
         return PNode(head, children, bind or None), i
