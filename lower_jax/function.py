@@ -307,12 +307,17 @@ def _make_filter(t, label, allow_downcast):
         return lambda v: t.filter(v, label)
     dtype, ndim = np.dtype(t.dtype), t.ndim
     static = [(axis, size) for axis, size in enumerate(t.shape) if size is not None]
+    scalar_type, is_float = dtype.type, dtype.kind == "f"
 
     def filt(v):
-        # fast path: an array that already has the right dtype, rank and static sizes
-        if (type(v) is np.ndarray or isinstance(v, jax.Array)) and v.dtype == dtype and v.ndim == ndim:
-            if not static or all(v.shape[axis] == size for axis, size in static):
+        # fast paths: an array that already has the right dtype, rank and static sizes; a NumPy
+        # scalar of the dtype; a Python float for a float scalar (weakly typed, as NumPy 2)
+        kind = type(v)
+        if kind is np.ndarray or (kind is not float and kind is not scalar_type and isinstance(v, jax.Array)):
+            if v.dtype == dtype and v.ndim == ndim and (not static or all(v.shape[a] == s for a, s in static)):
                 return v
+        elif ndim == 0 and (kind is scalar_type or (kind is float and is_float)):
+            return scalar_type(v)
         return t.filter(v, label, allow_downcast)
 
     return filt
