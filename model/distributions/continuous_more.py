@@ -10,14 +10,16 @@ from rewrax.model.distributions.continuous import Gamma, normal_logp
 from rewrax.model.distributions.distribution import Continuous
 from rewrax.model.distributions.params import get_tau_sigma, icdf_bound, is_constant_value
 from rewrax.model.logprob.checks import bound, check_parameters
-from rewrax.model.logprob.math import LOG_2, LOG_PI, log_betainc, log_diff_exp, log_gammainc, normal_lcdf
+from rewrax.model.logprob.math import (
+    LOG_2, LOG_PI, gammaln_half_ratio, log1mexp_of_power, log_betainc, log_diff_exp, log_gammainc, normal_lcdf,
+)
 from rewrax.symbolic.random import basic as rv
 
 EULER_GAMMA = 0.5772156649015329
 
 
 def _studentt_logp(value, nu, mu, sigma):
-    return (pt.gammaln((nu + 1.0) / 2.0) - pt.gammaln(nu / 2.0) - 0.5 * pt.log(nu * np.pi) - pt.log(sigma)
+    return (gammaln_half_ratio(nu / 2.0) - 0.5 * pt.log(nu * np.pi) - pt.log(sigma)
             - (nu + 1.0) / 2.0 * pt.log1p(pt.pow((value - mu) / sigma, 2) / nu))
 
 
@@ -252,7 +254,8 @@ class Weibull(Continuous):
 
     @staticmethod
     def logcdf(value, alpha, beta):
-        res = bound(pt.log1mexp(-pt.pow(pt.maximum(value, 0) / beta, alpha)), value >= 0)
+        safe = pt.switch(value > 0, value, 1.0)
+        res = bound(log1mexp_of_power(alpha * pt.log(safe / beta)), value > 0)
         return check_parameters(res, alpha > 0, beta > 0, msg="alpha > 0, beta > 0")
 
     @staticmethod

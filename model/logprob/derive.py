@@ -46,7 +46,9 @@ def derive(kind, var, value):
         if out is not None:
             return out
     owner = var.owner
-    what = "a root variable (it is not random)" if owner is None else f"the operation {owner.op}"
+    if not is_random(var):
+        raise NotMeasurableError(f"cannot derive the {kind} of {var}: it is not random (no random variable in its graph)")
+    what = f"the operation {owner.op}"
     raise NotMeasurableError(
         f"cannot derive the {kind} of {var}: it is {what}. rewrax derives densities of random variables and of "
         "exp/log/affine/negation/sigmoid/... transforms, clip (censoring), indexing and concatenation of them")
@@ -120,6 +122,27 @@ def _check_no_broadcast(x, out):
             raise NotMeasurableError(
                 f"the random input {x} is broadcast along dimension {d} by {out.owner.op}: the result repeats "
                 "one draw, which has no density")
+
+
+# -- new axes -------------------------------------------------------------------------------------
+def expand_dims(kind, var, value):
+    """``ExpandDims`` of any random graph: drop the new axes from the value, add them to the density."""
+    node = var.owner
+    if node is None or not isinstance(node.op, DimShuffle) or node.op.drop or not node.op.augment:
+        return None
+    kept = [d for d in node.op.new_order if d != "x"]
+    if kept != sorted(kept) or not is_random(node.inputs[0]):
+        return None
+    ndim = var.type.ndim
+    inner = value
+    for axis in sorted(node.op.augment, reverse=True):  # negative positions survive extra batch dims
+        inner = inner[(Ellipsis, 0) + (slice(None),) * (ndim - 1 - axis)]
+    out = derive(kind, node.inputs[0], inner)
+    dropped = inner.type.ndim - out.type.ndim  # support dimensions the density reduced
+    axes = [axis - ndim for axis in node.op.augment]
+    if any(-a <= dropped for a in axes):
+        raise NotMeasurableError(f"{node.op} adds an axis inside the support of {node.inputs[0]}")
+    return pt.expand_dims(out, [a + dropped for a in axes])
 
 
 # -- indexing and reshaping -----------------------------------------------------------------------
@@ -199,7 +222,7 @@ def absolute(kind, var, value):
     return absolute_value(kind, var, value, derive, is_random)
 
 
-RULES = [random_variable, censoring, absolute, transform, layout, joining]
+RULES = [random_variable, censoring, absolute, transform, expand_dims, layout, joining]
 
 __all__ = ["derive", "is_random", "censored_density", "RULES", "RandomVariable"]
 

@@ -21,7 +21,8 @@ class Inverse(NamedTuple):
     x: object
     log_jac: object
     increasing: object
-    domain: tuple | None = None
+    domain: tuple | None = None  # the open interval of reachable values
+    excluded: object = None  # a value that is never reached (``c / x`` never gives 0)
 
 
 def _sum(xs):
@@ -40,7 +41,7 @@ def _true_div(k, o, v):
     if k == 0:  # x / c
         return Inverse(v * o[0], pt.log(pt.abs(o[0])), pt.gt(o[0], 0))
     # c / x, a bijection of (0, inf) or of (-inf, 0)
-    return Inverse(o[0] / v, pt.log(pt.abs(o[0])) - 2 * pt.log(pt.abs(v)), pt.lt(o[0], 0))
+    return Inverse(o[0] / v, pt.log(pt.abs(o[0])) - 2 * pt.log(pt.abs(v)), pt.lt(o[0], 0), excluded=0.0)
 
 
 def _pow(k, o, v):
@@ -110,6 +111,8 @@ def invertible_transform(kind, node, k, x, value, derive, discrete):
         out = derive("logp", x, inv.x)
         if not discrete:  # counts have no Jacobian
             out = out + inv.log_jac
+        if inv.excluded is not None:
+            out = pt.switch(pt.eq(value, inv.excluded), -np.inf, out)
         return out if inv.domain is None else pt.switch(_in_domain(value, inv.domain), out, -np.inf)
     if kind == "logcdf":
         clipped = value if inv.domain is None else pt.clip(value, *inv.domain)
