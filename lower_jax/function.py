@@ -87,7 +87,7 @@ class Function:
         consts = [r for r in roots if isinstance(r, Constant) and np.size(r.data) > HOIST_CONSTANT_SIZE]
         self._consts = [np.asarray(c.data) for c in consts]
         self._order = io_toposort(self._placeholders + shared + consts, graph_outs)
-        core = graph_fn(self._placeholders + shared + consts, graph_outs, collect_checks=True)
+        core = graph_fn(self._placeholders + shared + consts, graph_outs, collect_checks=True, order=self._order)
         self._check_messages = core.check_messages
         types = [v.type for v in self.inputs]
         labels = [_input_label(v, k) for k, v in enumerate(self.inputs)]

@@ -47,13 +47,14 @@ def _apply(node, impl, args):
         raise type(exc)(f"{node.op} applied to ({inputs}) with input shapes {shapes}: {exc}") from exc
 
 
-def graph_fn(inputs, outputs, collect_checks=False):
+def graph_fn(inputs, outputs, collect_checks=False, order=None):
     """A function ``fn(*input_values) -> list of output values`` running JAX on the graph.
 
     With ``collect_checks``, ``fn`` returns ``(outputs, flags)``: one boolean per ``Check``
-    node (true when its conditions hold), and ``fn.check_messages`` names them.
+    node (true when its conditions hold), and ``fn.check_messages`` names them. ``order`` is
+    ``io_toposort(inputs, outputs)`` when the caller has it already.
     """
-    order = io_toposort(inputs, outputs)
+    order = io_toposort(inputs, outputs) if order is None else order
     steps = []
     for node in order:
         try:
