@@ -107,7 +107,7 @@ class Function:
         self._dtypes = [np.dtype(t.dtype) if isinstance(t, TensorType) else None for t in types]
         self._names = _name_index(self.inputs)
         self._n_out, self._n_inputs = n_out, len(self.inputs)
-        self._n_extra = len(graph_outs) - n_out + len(self._check_messages)
+        self._n_extra = len(graph_outs) - n_out + bool(self._check_messages)
         self._general = bool(self._shared or self._consts or self._n_extra or self.trust_input)
         # without updates or checks, the outputs alone (a bare array when there is one)
         self._jitted_plain = jax.jit(lambda *a: self._core(*a)[0] if self._single else self._core(*a))
@@ -154,7 +154,11 @@ class Function:
         return [np.array(o) for o in out]
 
     def _call_general(self, args, kwargs):
-        values = self._bind(args, kwargs)
+        if kwargs or len(args) != self._n_inputs or self.trust_input:
+            values = self._bind(args, kwargs)
+        else:
+            values = [v if type(v) is np.ndarray and v.dtype == d else f(v)
+                      for f, d, v in zip(self._filters, self._dtypes, args)]
         if not self._general:  # keyword call of a plain function: same compiled program
             out = self._jitted_plain(*values)
             return np.array(out) if self._single else [np.array(o) for o in out]
@@ -170,17 +174,14 @@ class Function:
     def _finish(self, flat):
         """Check the parameter flags, then write the updates back to the shared variables."""
         n_up = len(self.update_targets)
-        flags = flat[self._n_out + n_up:]
-        if flags:
-            self._raise_failed_checks(flags)
+        if self._check_messages:
+            # one boolean vector per call (stacked inside jit): a single cheap transfer
+            ok = np.asarray(flat[self._n_out + n_up])
+            if not ok.all():
+                failed = [m for m, good in zip(self._check_messages, ok) if not good]
+                raise ParameterValueError(", ".join(dict.fromkeys(failed)))
         for target, value in zip(self.update_targets, flat[self._n_out: self._n_out + n_up]):
             target.container[0] = value
-
-    def _raise_failed_checks(self, flags):
-        ok = np.asarray(jnp.stack(flags))
-        if not ok.all():
-            failed = [m for m, good in zip(self._check_messages, ok) if not good]
-            raise ParameterValueError(", ".join(dict.fromkeys(failed)))
 
     @property
     def jax_fn(self):
@@ -251,7 +252,7 @@ def _check_traced(values, types, labels):
 
 def _flat(result):
     values, flags = result
-    return (*values, *flags)
+    return (*values, jnp.stack(flags)) if flags else tuple(values)
 
 
 def _device_value(shared):
