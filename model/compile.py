@@ -271,6 +271,10 @@ class JaxModel:
         Named dimensions of the variables, and the model's coordinates.
     x64 : bool
         Whether the functions need JAX's 64-bit mode (call them inside ``jax.enable_x64(True)``).
+    logdensity_flat : callable or None
+        ``logdensity_flat(x, data)``: the same density over one flat vector ``x`` of the
+        continuous values (``flat_names`` in order; ``ravel(position)`` / ``unravel(x)``
+        convert); None when the model has discrete free variables.
     """
 
     logdensity: Callable
@@ -287,6 +291,10 @@ class JaxModel:
     dims: dict = field(default_factory=dict)
     coords: dict = field(default_factory=dict)
     x64: bool = True
+    logdensity_flat: Callable | None = None
+    flat_names: list = field(default_factory=list)
+    ravel: Callable | None = None
+    unravel: Callable | None = None
 
 
 def _position_reader(value_names):
@@ -328,35 +336,54 @@ def jax_model(model, jacobian=True) -> JaxModel:
 
 
 def _build_jax_model(model, jacobian):
+    from rewrax.model.flat import FlatDensity
+
     value_vars = model.value_vars
     value_names = [v.name for v in value_vars]
-    read = _position_reader(value_names)
+    initial = model.initial_point()
     data_names: dict = {}
-    logp = _Lowered(value_vars, prepare(model, [model.logp(jacobian=jacobian)]), data_names)
+    # the density runs over one flat vector of the continuous values (a compact program even
+    # for models with hundreds of scalars); discrete values stay separate inputs
+    density = FlatDensity(model, model.continuous_value_vars, [model.basic_RVs + model.potentials],
+                          jacobian=jacobian, point=initial, data_names=data_names)
+    layout, extra_names = density.layout, [v.name for v in density.extra_vars]
     constrained_vars = model.free_RVs + model.deterministics
     constrained = prepare(model, replace_rvs_by_values(model, constrained_vars), checks="remove") if constrained_vars else []
     cons = _Lowered(value_vars, constrained, data_names)
     out_names = [v.name for v in constrained_vars]
-    x64 = logp.x64 or cons.x64
+    read = _position_reader(value_names)
+
+    def ravel(position):
+        if not layout.names:
+            return jnp.zeros(0, dtype=layout.dtype)
+        return jnp.concatenate([jnp.ravel(jnp.asarray(position[n], dtype=layout.dtype)) for n in layout.names])
 
     def logdensity(position, data):
-        _require_x64(logp.x64)
-        return logp.fn(*read(position), *[data[n] for n in logp.data_names])[0]
+        _require_x64(density.x64)
+        read(position)  # a clear error for a missing value
+        extras = [jnp.asarray(position[n]) for n in extra_names]
+        return density.fn(ravel(position), *extras, *[data[n] for n in density.data_names])[0]
+
+    def logdensity_flat(x, data):
+        _require_x64(density.x64)
+        return density.fn(x, *[data[n] for n in density.data_names])[0]
 
     def constrain(position, data):
         _require_x64(cons.x64)
         return dict(zip(out_names, cons.fn(*read(position), *[data[n] for n in cons.data_names])))
 
-    initial = model.initial_point()
     return JaxModel(
-        logdensity=logdensity, initial_position=initial, data=LiveData({**logp.variables(), **cons.variables()}),
+        logdensity=logdensity, initial_position=initial,
+        data=LiveData({**density.lowered.variables(), **cons.variables()}),
         value_names=value_names, shapes={n: tuple(np.shape(initial[n])) for n in value_names},
         dtypes={v.name: np.dtype(v.type.dtype) for v in value_vars},
         discrete={v.name: v.type.dtype.startswith(("int", "uint", "bool")) for v in value_vars},
         constrain=constrain, observed_data=_observed_data(model),
         rv_names={model.rvs_to_values[rv].name: rv.name for rv in model.free_RVs},
         deterministic_names=[d.name for d in model.deterministics],
-        dims=dict(model.named_vars_to_dims), coords=dict(model.coords), x64=x64,
+        dims=dict(model.named_vars_to_dims), coords=dict(model.coords), x64=density.x64 or cons.x64,
+        logdensity_flat=None if extra_names else logdensity_flat, flat_names=list(layout.names), ravel=ravel,
+        unravel=layout.unravel,
     )
 
 

@@ -95,7 +95,7 @@ def rv_logp_terms(model, rvs, jacobian=True):
             rv_values[rv], placeholders[ph] = ph, values[rv]
         else:
             rv_values[rv] = values[rv]
-    raw = conditional_logp(rv_values)
+    raw = conditional_logp(rv_values, warn_rvs=False)  # unregistered variables: a clear error below
     if isinstance(raw, (list, tuple)):
         raw = dict(zip(rv_values, raw))
     terms = replace_present([_term_of(raw, rv, rv_values[rv]) for rv in rvs], placeholders)

@@ -15,8 +15,8 @@ import numpy as np
 
 import jax
 
-from rewrax.model.compile import _Lowered, prepare
 from rewrax.model.density import _value_vars
+from rewrax.model.flat import FlatDensity
 from rewrax.symbolic.type import is_discrete_dtype
 
 
@@ -58,31 +58,27 @@ class ValueGradFunction:
             if is_discrete_dtype(v.type.dtype):
                 raise TypeError(f"cannot differentiate with respect to the discrete variable {v.name} "
                                 f"({v.type.dtype}); leave it out of grad_vars")
-        grad_ids = {id(v) for v in self.grad_vars}
-        self.extra_vars = [v for v in model.value_vars if id(v) not in grad_ids]
         self.compute_grads = compute_grads
-        self.dtype = np.dtype(dtype) if dtype is not None else np.result_type(
-            *[v.type.dtype for v in self.grad_vars]) if self.grad_vars else np.dtype("float64")
         point = initial_point if initial_point is not None else model.initial_point()
-        self._shapes = [tuple(np.shape(point[v.name])) for v in self.grad_vars]
-        self._sizes = [int(np.prod(s)) for s in self._shapes]
-        self._offsets = np.cumsum([0] + self._sizes)
+        parts = [model.free_RVs, model.observed_RVs + model.potentials] if tempered else \
+            [model.basic_RVs + model.potentials]
+        self._density = FlatDensity(model, self.grad_vars, parts, jacobian=jacobian, point=point)
+        self._layout = self._density.layout
+        self.extra_vars = self._density.extra_vars
+        self.dtype = np.dtype(dtype) if dtype is not None else self._layout.dtype
+        self._shapes = self._layout.shapes
+        self._offsets = np.asarray(self._layout.offsets)
         self._extra_values = None if self.extra_vars else {}
-        costs = [model.varlogp if jacobian else model.varlogp_nojac, model.datalogp] if tempered \
-            else [model.logp(jacobian=jacobian)]
-        self._weights = np.ones(len(costs) - 1)
-        self._lowered = _Lowered(self.grad_vars + self.extra_vars, prepare(model, costs), {})
+        self._weights = np.ones(len(parts) - 1)
         self._jitted = jax.jit(self._build())
+        self._data_cache = {}
 
     # -- the compiled function -----------------------------------------------------------------
     def _build(self):
-        lowered, shapes, offsets, n = self._lowered, self._shapes, self._offsets, len(self.grad_vars)
-
-        def unravel(flat):
-            return [flat[offsets[k]:offsets[k + 1]].reshape(shapes[k]) for k in range(n)]
+        fn = self._density.fn
 
         def cost(flat, extras, data, weights):
-            costs = lowered.fn(*unravel(flat), *extras, *data)
+            costs = fn(flat, *extras, *data)
             total = costs[0]
             for w, c in zip(weights, costs[1:]):
                 total = total + w * c
@@ -91,6 +87,18 @@ class ValueGradFunction:
         if not self.compute_grads:
             return cost
         return jax.value_and_grad(cost)
+
+    def _data(self):
+        """The data values as device arrays, converted again only when a container's value changes."""
+        out = []
+        for name, var in self._density.lowered.variables().items():
+            host = var.get_value(borrow=True) if hasattr(var, "get_value") else var.data
+            cached = self._data_cache.get(name)
+            if cached is None or cached[0] is not host:
+                cached = (host, jax.device_put(np.asarray(host)))
+                self._data_cache[name] = cached
+            out.append(cached[1])
+        return out
 
     def __call__(self, grad_vars, grad_out=None, extra_vars=None):
         """``(logp, gradient)`` at the raveled array (or point dict) ``grad_vars``."""
@@ -103,15 +111,13 @@ class ValueGradFunction:
                              f"{[v.name for v in self.extra_vars]}: give their values with set_extra_values({{...}})")
         flat = np.asarray(grad_vars, dtype=self.dtype)
         if flat.shape != (self.size,):
-            raise ValueError(f"expected a raveled array of {self.size} values ({self._layout()}), got shape {flat.shape}")
+            raise ValueError(f"expected a raveled array of {self.size} values ({self._layout_text()}), got shape {flat.shape}")
         extras = [self._extra_values[v.name] for v in self.extra_vars]
-        data = [np.asarray(a) for a in self._lowered.values().values()]
-        args = (flat, extras, data, self._weights)
-        if self._lowered.x64 and not jax.config.jax_enable_x64:
+        if self._density.x64 and not jax.config.jax_enable_x64:
             with jax.enable_x64(True):
-                out = self._jitted(*args)
+                out = self._jitted(flat, extras, self._data(), self._weights)
         else:
-            out = self._jitted(*args)
+            out = self._jitted(flat, extras, self._data(), self._weights)
         if not self.compute_grads:
             return np.asarray(out)
         logp, grad = out
@@ -125,7 +131,7 @@ class ValueGradFunction:
     def size(self) -> int:
         return int(self._offsets[-1])
 
-    def _layout(self):
+    def _layout_text(self):
         return ", ".join(f"{v.name}: {s}" for v, s in zip(self.grad_vars, self._shapes))
 
     def dict_to_array(self, point) -> np.ndarray:
@@ -145,7 +151,7 @@ class ValueGradFunction:
         """The inverse of :meth:`dict_to_array`."""
         array = np.asarray(array)
         if array.shape != (self.size,):
-            raise ValueError(f"expected {self.size} values ({self._layout()}), got shape {array.shape}")
+            raise ValueError(f"expected {self.size} values ({self._layout_text()}), got shape {array.shape}")
         return {v.name: array[self._offsets[k]:self._offsets[k + 1]].reshape(self._shapes[k]).astype(v.type.dtype)
                 for k, v in enumerate(self.grad_vars)}
 
