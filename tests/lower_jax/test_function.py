@@ -190,3 +190,20 @@ def test_compiled_function_without_x64_flag_still_computes_in_float64():
         out = f(np.ones(2))
     assert out.dtype == np.float64
     assert out[0] == 1 / 3
+
+
+def test_eval_can_override_a_shared_variable_without_changing_it():
+    w = rx.shared(np.ones(2), name="w")
+    x = pt.vector("x")
+    np.testing.assert_allclose((w * x).eval({x: np.ones(2), w: np.array([3.0, 4.0])}), [3.0, 4.0])
+    np.testing.assert_allclose(w.get_value(), [1.0, 1.0])
+
+
+def test_parameter_checks_in_a_function_with_updates():
+    sigma = pt.scalar("sigma")
+    calls = rx.shared(np.int64(0), name="calls")
+    f = rx.function([sigma], pt.check(pt.log(sigma), sigma > 0, msg="sigma > 0"), updates={calls: calls + 1})
+    assert f(np.e) == pytest.approx(1.0)
+    with pytest.raises(pt.ParameterValueError, match="sigma > 0"):
+        f(-1.0)
+    assert calls.get_value() == 1  # a failed check writes no update
