@@ -359,6 +359,15 @@ class EGraph:
         for cls in self.classes.values():
             self._canon_nodes(cls)
 
+    def check_invariants(self):
+        """Assert the rebuilt e-graph's invariants (for tests): canonical e-nodes, hash-cons."""
+        assert not self.pending and not self.analysis_pending
+        for cid, cls in self.classes.items():
+            assert self.find(cid) == cid
+            for node in cls.nodes:
+                assert self.canon(node) == node, f"e-node {node} of class {cid} is not canonical"
+                assert self.find(self.memo[node]) == cid, f"e-node {node} is not hash-consed to {cid}"
+
     def _canon_nodes(self, cls):
         seen = {}
         for n in cls.nodes:

@@ -5,7 +5,8 @@ one substitution dict per match of ``pat`` rooted at the e-node ``node`` (whose 
 pattern's head already accepts). Element-wise heads compare interned op ids, variables
 bind or compare class ids, literals read the class's constant, commutative binary ops try
 both orders and rest variables (``?x...``) take the children not picked. The reference
-semantics are ``pattern.match_node``; tests check that both agree.
+semantics are ``pattern.match_node``; tests check that both agree. Matchers run on a
+rebuilt e-graph, where every e-node's children are canonical class ids (no ``find``).
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def compile_pattern(pat: PNode):
     ``match.heads`` (``EGraph.head_ids`` computes it).
     """
     g = _Gen()
-    g.emit(1, "find = eg.find; classes = eg.classes; ops = eg.ops")
+    g.emit(1, "classes = eg.classes; ops = eg.ops")
     _emit(g, [("node", pat, "node")], {}, 1)
     body = "\n".join(g.lines)
     src = f"def match(eg, node, out, H):\n{body}\n"
@@ -79,7 +80,7 @@ def _emit(g, pending, bound, ind):
 def _emit_class(g, pat, src, rest, bound, ind):
     if type(pat) is PVar:
         if pat.name in bound:
-            g.emit(ind, f"if find({bound[pat.name]}) == find({src}):")
+            g.emit(ind, f"if {bound[pat.name]} == {src}:")
             _emit(g, rest, bound, ind + 1)
         else:
             var = g.fresh("v")
@@ -88,11 +89,11 @@ def _emit_class(g, pat, src, rest, bound, ind):
         return
     if type(pat) is PLit:
         lit = g.const(pat.value, "lit")
-        g.emit(ind, f"if classes[find({src})].uniform == {lit}:")
+        g.emit(ind, f"if classes[{src}].uniform == {lit}:")
         _emit(g, rest, bound, ind + 1)
         return
     node = g.fresh("n")
-    g.emit(ind, f"for {node} in classes[find({src})].nodes:")
+    g.emit(ind, f"for {node} in classes[{src}].nodes:")
     g.emit(ind + 1, f"if {g.accept(pat, node)}:")
     _emit(g, [("node", pat, node)] + rest, bound, ind + 2)
 

@@ -134,3 +134,14 @@ def test_placeholders_stand_for_their_class():
     p = eg.placeholder(c)
     assert eg.add_expr(pt.log(p)) == eg.add_expr(pt.log(pt.exp(x)))
     assert eg.placeholder(eg.add_expr(x)) is x  # a leaf stands for itself
+
+
+def test_rebuilt_egraphs_keep_their_invariants():
+    from rewrax.rewrites.pipeline import saturate
+
+    x, y = pt.vector("x"), pt.vector("y")
+    expr = pt.log(1 + pt.exp(x)) * (y * (x / y)) - pt.log(pt.sum(pt.exp(x - y))) + (x - x) * pt.sqrt(y ** 2)
+    eg = EGraph()
+    ingest(eg, [expr])
+    saturate(eg, ("canonicalize", "stabilize", "specialize"))
+    eg.check_invariants()
