@@ -20,7 +20,8 @@ from rewrax.symbolic.type import TensorType
 
 _FULL = ("s", False, False, False)
 DECLARATIVE = [
-    "alloc_useless:       Alloc(?x, ...) -> ?x",
+    # alloc broadcasts at run time (a dimension of unknown size may be 1): same shape only
+    "alloc_useless:       Alloc(?x, ...) -> ?x if same_shape_as_root(?x)",
     "reduce_rank_zero:    Reduce(?x) -> ?x if rank0(?x)",
 ]
 

@@ -57,6 +57,8 @@ GUARDS = {
     "float": lambda eg, a: getattr(eg[a].type, "dtype", "").startswith("float"),
     "integer_const": _int_const,
     "same_shape": lambda eg, a, b: eg.dims(a) == eg.dims(b),
+    # the matched class itself is passed last
+    "same_shape_as_root": lambda eg, a, root: eg.dims(a) == eg.dims(root),
     "same_dtype": lambda eg, a, b: eg[a].type.dtype == eg[b].type.dtype,
 }
 
@@ -255,9 +257,11 @@ class Rule:
             self.matcher(eg, node, out, eg.head_ids(self.matcher.heads))
         return out
 
-    def check_guards(self, eg, subst) -> bool:
+    def check_guards(self, eg, subst, cid=None) -> bool:
         for name, args in self.guards:
             vals = [subst[a.name] if isinstance(a, P.PVar) else a.value for a in args]
+            if name == "same_shape_as_root":
+                vals.append(cid)
             if not GUARDS[name](eg, *vals):
                 return False
         return True

@@ -228,7 +228,7 @@ class Runner:
             if k % 512 == 511 and (time.perf_counter() - self.start > self.limits.time_limit
                                    or eg.n_nodes >= self.node_limit):
                 break
-            if r.guards and not r.check_guards(eg, s):
+            if r.guards and not r.check_guards(eg, s, cid):
                 continue
             key = _match_key(eg, r, node, s)
             if key in done:
@@ -271,7 +271,7 @@ def apply_match(eg, rule, cid, node, subst, strict=False):
     saying why it was refused ("type", "check", "error: ..."), or None (a guard or the rule's
     function declined; the same match may succeed once the e-graph knows more).
     """
-    if rule.guards and not rule.check_guards(eg, subst):
+    if rule.guards and not rule.check_guards(eg, subst, cid):
         return None  # facts may improve later: try again then
     m = Match(eg, subst, cid, node, rule)
     try:
