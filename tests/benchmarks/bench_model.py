@@ -11,16 +11,18 @@ hierarchical regression with 1,000 observations in 85 groups, a logistic regress
 Compile time is "model built -> first logp+grad value", each measured in a fresh Python
 process (so no JAX cache helps), for:
 
-- ``rewrax jax_model``: ``jax.jit(jax.value_and_grad(model.jax_model().logdensity))`` (what the
-  samplers use), including building the density graph, the rewrite passes and lowering;
+- ``rewrax jax_model``: ``jax.jit(jax.value_and_grad(model.jax_model().logdensity_flat))`` (the
+  samplers' input, over one flat vector), including building the density graph, the rewrite
+  passes and lowering; ``(dict)``: the same through ``logdensity`` on a dict of arrays;
 - ``rewrax logp_dlogp_function``: PyMC's sampler interface (raveled array -> (logp, grad));
 - ``hand-written``: ``jax.jit(jax.value_and_grad(f))`` of the same density written in JAX;
 - ``PyMC`` (``pymc.sampling.jax.get_jaxified_logp``) and ``NumPyro``
   (``numpyro.infer.util.initialize_model``), when installed.
 
-Per call: the jitted function called on device arrays (median of many calls), rewrax's
-jax_model path and its raveled path against the hand-written function on the same inputs;
-also ``ValueGradFunction.__call__`` (NumPy in, NumPy out) to show the Python overhead.
+Per call: the jitted function called on device arrays (median of many calls): rewrax's
+``logdensity`` (dict) and ``logdensity_flat`` against the hand-written function taking the
+same layout; also ``ValueGradFunction.__call__`` (NumPy in, NumPy out) to show the Python
+overhead.
 """
 
 from __future__ import annotations
@@ -90,7 +92,7 @@ def chain_numpyro():
 def _block(out):
     import jax
 
-    jax.tree_util.tree_map(lambda a: a.block_until_ready(), out)
+    jax.tree_util.tree_map(lambda a: a.block_until_ready() if hasattr(a, "block_until_ready") else a, out)
     return out
 
 
@@ -101,6 +103,12 @@ def compile_once(system, name):
     import sampling_models as sm
 
     if system == "rewrax_jax_model":
+        model = chain_rewrax() if name == "chain200" else sm.rewrax_model(name)
+        t0 = time.perf_counter()
+        jm = model.jax_model()
+        vg = jax.jit(jax.value_and_grad(jm.logdensity_flat))
+        _block(vg(jm.ravel(jm.initial_position), dict(jm.data)))
+    elif system == "rewrax_jax_model_dict":
         model = chain_rewrax() if name == "chain200" else sm.rewrax_model(name)
         t0 = time.perf_counter()
         jm = model.jax_model()
@@ -177,7 +185,7 @@ def per_call(name, number):
     rewrax_dict = jax.jit(jax.value_and_grad(jm.logdensity))
     vgf = model.logp_dlogp_function()
     flat = vgf.dict_to_array(jm.initial_position)
-    raw_args = (jnp.asarray(flat), [], [jnp.asarray(a) for a in vgf._lowered.values().values()], vgf._weights)
+    rewrax_flat = jax.jit(jax.value_and_grad(jm.logdensity_flat))
     if name == "chain200":
         logdensity, init = chain_hand()
         hand_data = {}
@@ -203,7 +211,7 @@ def per_call(name, number):
         "hand_dict": _time_calls(hand_dict, hand_dict_args, number),
         "rewrax_dict": _time_calls(rewrax_dict, (pos, data), number),
         "hand_flat": _time_calls(hand_flat, hand_flat_args, number),
-        "rewrax_flat": _time_calls(vgf._jitted, raw_args, number),
+        "rewrax_flat": _time_calls(rewrax_flat, (jnp.asarray(flat), data), number),
         "rewrax_vgf_call": _time_calls(lambda x: vgf(x), (flat,), number),
     }
 
@@ -245,12 +253,13 @@ def _fmt(x):
 def report(compile_rows, call_rows, machine):
     lines = ["## Model", "", "`python tests/benchmarks/bench_model.py --write` (x64 on; " + machine + ").", "",
              "Compile time, model built -> first logp+grad value (fresh process each):", "",
-             "| model | rewrax jax_model | rewrax logp_dlogp_function | hand-written JAX | PyMC (JAX) | NumPyro |",
-             "|---|---|---|---|---|---|"]
+             "| model | rewrax jax_model (flat) | rewrax jax_model (dict) | rewrax logp_dlogp_function | "
+             "hand-written JAX | PyMC (JAX) | NumPyro |",
+             "|---|---|---|---|---|---|---|"]
     for name, row in compile_rows.items():
         lines.append(f"| {name} | " + " | ".join(_fmt(row.get(k)) for k in
-                                                  ("rewrax_jax_model", "rewrax_logp_dlogp_function", "hand", "pymc",
-                                                   "numpyro")) + " |")
+                                                  ("rewrax_jax_model", "rewrax_jax_model_dict",
+                                                   "rewrax_logp_dlogp_function", "hand", "pymc", "numpyro")) + " |")
     lines += ["", "Per call, jitted logp+grad on device arrays (median; ratio to the hand-written function "
               "with the same input layout):", "",
               "| model | hand dict | rewrax dict (ratio) | hand flat | rewrax flat (ratio) | "
@@ -287,7 +296,7 @@ def main(argv=None):
     if args.compile_one:
         print(json.dumps({"seconds": compile_once(*args.compile_one)}))
         return 0
-    systems = ["rewrax_jax_model", "rewrax_logp_dlogp_function", "hand"] + ([] if args.quick else ["pymc", "numpyro"])
+    systems = ["rewrax_jax_model", "rewrax_jax_model_dict", "rewrax_logp_dlogp_function", "hand"] + ([] if args.quick else ["pymc", "numpyro"])
     compile_rows, call_rows = {}, {}
     for name in args.models:
         compile_rows[name] = {}
