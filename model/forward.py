@@ -8,6 +8,10 @@ A graph of random variables is a pure function of its PRNG keys. ``draw`` lowers
 - with ``random_seed``, derives the keys from the seed instead and leaves the shared keys
   alone, so the result is reproducible;
 - with ``draws=N``, ``vmap``s the function over N keys per rng: one jitted call, no Python loop.
+
+JAX samplers cannot raise, so the parameter checks of each random variable's density
+(``sigma > 0``) are computed alongside the draws; a violated one raises
+``ParameterValueError`` naming the variable and the condition, instead of returning garbage.
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ import numpy as np
 from rewrax.lower_jax.interpret import graph_fn
 from rewrax.lower_jax.mode import get_mode
 from rewrax.lower_jax.x64 import call_with_x64, needs_x64
+import rewrax.symbolic as pt
 from rewrax.symbolic.basic import seed_to_key
+from rewrax.symbolic.check import Check, ParameterValueError
 from rewrax.symbolic.graph import ancestors, clone_replace
 from rewrax.symbolic.random.op import RandomVariable
 from rewrax.symbolic.type import RandomKeyType
@@ -44,18 +50,22 @@ class _Drawer:
             raise ValueError(
                 f"draw: the variables depend on {', '.join(str(v) for v in free)}, which has no value; "
                 "give it one with givens={variable: value}")
-        n_out = len(outputs)
-        rewritten = get_mode(mode).rewrite(list(outputs) + self.next_rngs, self.rngs + self.shared)
+        n_out, n_rng = len(outputs), len(self.rngs)
+        checks = _parameter_checks(outputs)
+        self.check_labels = [label for label, _ in checks]
+        rewritten = get_mode(mode).rewrite(list(outputs) + self.next_rngs + [c for _, c in checks],
+                                           self.rngs + self.shared)
         fn = graph_fn(self.rngs + self.shared, rewritten)
         self.dtypes = [o.type.dtype for o in outputs]
         self._x64 = needs_x64(list(outputs) + self.rngs)
 
         def once(keys, shared):
             results = fn(*keys, *shared)
-            return results[:n_out], results[n_out:]
+            return results[:n_out], results[n_out:n_out + n_rng], results[n_out + n_rng:]
 
         def many(keys, shared):  # keys: one (draws, 2) array per rng
-            return jax.vmap(lambda ks: once(ks, shared)[0])(keys)
+            outs, _, flags = jax.vmap(lambda ks: once(ks, shared))(keys)
+            return outs, [jnp.all(f) for f in flags]
 
         self._once = jax.jit(once)
         self._many = jax.jit(many)
@@ -64,11 +74,14 @@ class _Drawer:
         shared = [s.container[0] for s in self.shared]
         keys = self._keys(random_seed)
         if draws == 1:
-            outs, new_keys = call_with_x64(self._x64, self._once, keys, shared)
+            outs, new_keys, flags = call_with_x64(self._x64, self._once, keys, shared)
         else:
             split = [jax.random.split(jnp.asarray(k, dtype=jnp.uint32), draws + 1) for k in keys]
             new_keys = [s[0] for s in split]
-            outs = call_with_x64(self._x64, self._many, [s[1:] for s in split], shared)
+            outs, flags = call_with_x64(self._x64, self._many, [s[1:] for s in split], shared)
+        failed = [label for label, ok in zip(self.check_labels, flags) if not bool(ok)]
+        if failed:
+            raise ParameterValueError("; ".join(dict.fromkeys(failed)))
         if random_seed is None:  # fresh draws next time
             for rng, key in zip(self.rngs, new_keys):
                 rng.container[0] = np.asarray(key, dtype=np.uint32)
@@ -91,6 +104,27 @@ def _seed_int(random_seed):
     if isinstance(random_seed, (list, tuple)):
         return int(np.random.SeedSequence(list(random_seed)).generate_state(1, dtype=np.uint64)[0])
     raise TypeError(f"random_seed must be an int, a sequence of ints or a numpy Generator, got {random_seed!r}")
+
+
+def _parameter_checks(outputs):
+    """``(label, condition)`` for the parameter checks of each random variable in the graph."""
+    from rewrax.model.logprob.abstract import is_rv
+    from rewrax.model.logprob.derive import derive
+
+    checks = []
+    for var in ancestors(list(outputs)):
+        if not is_rv(var):
+            continue
+        try:
+            density = derive("logp", var, var)  # checks read only the parameters
+        except Exception:  # noqa: BLE001 - a variable without a density has no checks to run
+            continue
+        name = var.name or var.owner.op.print_name
+        for v in ancestors([density]):
+            if v.owner is not None and isinstance(v.owner.op, Check) and len(v.owner.inputs) > 1:
+                conds = [pt.all(c) for c in v.owner.inputs[1:]]
+                checks.append((f"{name}: {v.owner.op.msg}", conds[0] if len(conds) == 1 else pt.all(pt.stack(conds))))
+    return checks
 
 
 def _rng_updates(outputs):

@@ -153,3 +153,16 @@ def test_lkj_correlation_draws_have_the_lkj_marginal():
     b = eta - 1 + n / 2
     assert st.kstest((corr[:, 0, 1] + 1) / 2, st.beta(b, b).cdf).pvalue > 1e-3
     assert st.kstest((corr[:, 1, 2] + 1) / 2, st.beta(b, b).cdf).pvalue > 1e-3
+
+
+def test_invalid_parameters_raise_when_drawing():
+    with pytest.raises(pt.ParameterValueError, match="Normal: sigma > 0"):
+        rx.draw(rx.Normal.dist(0.0, -1.0))
+    x = rx.Gamma.dist(alpha=2.0, beta=np.array([1.0, -1.0]))
+    x.name = "g"
+    with pytest.raises(pt.ParameterValueError, match="g: alpha > 0, beta > 0"):
+        rx.draw(x, draws=10, random_seed=1)
+    s = rx.Normal.dist(0.0, 1.0)  # sigma itself drawn: negative half of the time
+    with pytest.raises(pt.ParameterValueError, match="sigma > 0"):
+        rx.draw(rx.Normal.dist(0.0, s), draws=50, random_seed=1)
+    assert rx.draw(rx.Normal.dist(0.0, pt.abs(s) + 0.1), draws=50, random_seed=1).shape == (50,)
