@@ -23,8 +23,14 @@ REDUCTIONS = {
     "sum": (pt.sum, np.sum), "prod": (pt.prod, np.prod), "mean": (pt.mean, np.mean),
     "max": (pt.max, np.max), "min": (pt.min, np.min), "any": (pt.any, np.any), "all": (pt.all, np.all),
     "var": (pt.var, np.var), "std": (pt.std, np.std),
-    "logsumexp": (pt.logsumexp, lambda v, axis, keepdims: sps.logsumexp(v, axis=axis, keepdims=keepdims)),
+    "logsumexp": (pt.logsumexp, lambda v, axis, keepdims: _logsumexp(v, axis, keepdims)),
 }
+
+
+def _logsumexp(v, axis, keepdims):
+    # SciPy gives 0-d inputs shape (1,); NumPy's reductions keep them 0-d
+    shape = np.sum(v, axis=axis, keepdims=keepdims).shape
+    return np.reshape(sps.logsumexp(v, axis=axis, keepdims=keepdims) if axis != () else v, shape)
 
 
 def _values(dtype, shape):
