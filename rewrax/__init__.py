@@ -24,7 +24,7 @@ from rewrax.model import (  # noqa: F401  (distributions, densities and forward 
 from rewrax.model.distributions import *  # noqa: F401,F403
 from rewrax.samplers import (  # noqa: F401  (sampling)
     HMC, NUTS, BinaryGibbsMetropolis, BinaryMetropolis, CategoricalGibbsMetropolis, CompoundStep, ConvergenceWarning,
-    Metropolis, sample, set_compilation_cache, summary,
+    Metropolis, find_MAP, fit, sample, set_compilation_cache, summary,
 )
 
 __version__ = "0.1.0"

@@ -3,6 +3,8 @@
 from rewrax.samplers.cache import set_compilation_cache  # noqa: F401
 from rewrax.samplers.diagnostics import ConvergenceWarning, SummaryTable, summary  # noqa: F401
 from rewrax.model.debug import SamplingError  # noqa: F401
+from rewrax.samplers.optimize import find_MAP  # noqa: F401
+from rewrax.samplers.vi import Approximation, fit  # noqa: F401
 from rewrax.samplers.results import Draws, Group, SamplingResult  # noqa: F401
 from rewrax.samplers.run import ChunkInfo  # noqa: F401
 from rewrax.samplers.sample import sample  # noqa: F401

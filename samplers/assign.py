@@ -66,15 +66,20 @@ class SamplingContext:
         return discrete_bounds(self.model, name)
 
     def kind(self, name) -> str:
-        """``"binary"``, ``"categorical"`` or ``"integer"`` for a discrete variable."""
+        """``"binary"``, ``"categorical"`` or ``"integer"`` for a discrete variable.
+
+        As PyMC: 0/1 variables are binary, Categorical ones categorical, other integers get
+        Metropolis. A hand-written JaxModel (no symbolic model) marks categorical variables
+        by giving their ``bounds``.
+        """
         if np.dtype(self.jm.dtypes[name]) == np.bool_:
             return "binary"
         lower, upper = self.bounds(name)
         if lower is not None and upper is not None and np.all(lower == 0) and np.all(upper == 1):
             return "binary"
-        if self.model is not None and _is_categorical(self.model, name):
-            return "categorical"
-        return "integer"
+        if self.model is not None:
+            return "categorical" if _is_categorical(self.model, name) else "integer"
+        return "categorical" if lower is not None and upper is not None else "integer"
 
     def require_binary(self, method, block):
         for name in block.names:
@@ -135,8 +140,8 @@ def _automatic(free, ctx):
 def _block(method, names, ctx):
     order = {n: i for i, n in enumerate(ctx.value_names)}
     names = sorted(names, key=order.__getitem__)
-    block = make_block(names, ctx.jm.shapes, ctx.jm.dtypes, ctx.float_dtype)
-    method.check_block(block)
+    block = make_block(names, ctx.jm.shapes, ctx.jm.dtypes, ctx.float_dtype, mixed=method.discrete and method.continuous)
+    method.check_block(block, ctx)
     return block
 
 
@@ -202,11 +207,18 @@ def discrete_bounds(model, name):
 
 
 def _constant(bound):
+    """A bound as a NumPy value when it is constant (shape arithmetic folds to one), else None."""
     if bound is None:
         return None
     if isinstance(bound, (int, float, np.ndarray, np.generic)):
         return np.asarray(bound)
     data = getattr(bound, "data", None)  # a symbolic constant
+    if data is not None:
+        return np.asarray(data)
+    from rewrax.rewrites import rewrite_graph
+
+    folded = rewrite_graph(bound, include=("canonicalize",))  # Categorical: shape(p)[-1] - 1 -> 2
+    data = getattr(folded, "data", None)
     return None if data is None else np.asarray(data)
 
 

@@ -82,6 +82,7 @@ class RandomWalkKernel(_MetropolisBase):
         sd = np.ones(block.size) if proposal_sd is None else np.broadcast_to(np.asarray(proposal_sd, float), (block.size,))
         self.proposal_sd = tuple(float(s) for s in sd)
         self.discrete = np.issubdtype(np.dtype(block.dtype), np.integer)
+        self.integer_entries = tuple(bool(b) for b in block.integer_mask()) if not self.discrete else ()
 
     def key(self):
         return super().key() + (self.proposal_sd,)
@@ -93,6 +94,8 @@ class RandomWalkKernel(_MetropolisBase):
             move = sd * jax.random.normal(rng_key, position.shape, sd.dtype)
             if self.discrete:
                 return position + jnp.round(move).astype(position.dtype)
+            if any(self.integer_entries):  # integer variables in a mixed block move by whole steps
+                move = jnp.where(jnp.asarray(self.integer_entries), jnp.round(move), move)
             return position + move.astype(position.dtype)
 
         new_state, info = _rmh(key, state, logdensity, proposal)

@@ -28,6 +28,10 @@ class Block(NamedTuple):
     def size(self) -> int:
         return int(sum(self.sizes))
 
+    def integer_mask(self) -> np.ndarray:
+        """Which entries of the flat vector hold integer variables."""
+        return np.repeat([_is_integer(d) for d in self.dtypes], self.sizes).astype(bool)
+
     def ravel(self, position: dict):
         """The block's values in ``position`` as one flat vector (``jnp`` or ``np``)."""
         parts = [jnp.reshape(position[n], (-1,)).astype(self.dtype) for n in self.names]
@@ -44,7 +48,10 @@ class Block(NamedTuple):
         """``{name: array}`` of the block's variables from its flat vector."""
         out, start = {}, 0
         for name, shape, dtype, size in zip(self.names, self.shapes, self.dtypes, self.sizes):
-            out[name] = jnp.reshape(flat[start:start + size], shape).astype(dtype)
+            part = jnp.reshape(flat[start:start + size], shape)
+            if _is_integer(dtype) and not _is_integer(self.dtype):
+                part = jnp.round(part)  # integers carried in a float block (Metropolis on mixed vars)
+            out[name] = part.astype(dtype)
             start += size
         return out
 
@@ -59,13 +66,24 @@ class Block(NamedTuple):
         return labels
 
 
-def make_block(names, shapes: dict, dtypes: dict, float_dtype: str) -> Block:
-    """A block of ``names`` (model order). Continuous blocks ravel to ``float_dtype``."""
+def _is_integer(dtype) -> bool:
+    return np.issubdtype(np.dtype(dtype), np.integer) or np.dtype(dtype) == np.bool_
+
+
+def make_block(names, shapes: dict, dtypes: dict, float_dtype: str, mixed: bool = False) -> Block:
+    """A block of ``names`` (model order). Continuous blocks ravel to ``float_dtype``.
+
+    Integer variables alone ravel to an integer vector; with ``mixed`` (a random-walk
+    Metropolis over both kinds, as PyMC allows) they ride in the float vector as whole
+    numbers.
+    """
     names = tuple(names)
     shp = tuple(tuple(int(s) for s in shapes[n]) for n in names)
     dts = tuple(str(np.dtype(dtypes[n])) for n in names)
     sizes = tuple(int(np.prod(s, dtype=int)) for s in shp)
-    discrete = [np.issubdtype(np.dtype(d), np.integer) or np.dtype(d) == np.bool_ for d in dts]
+    discrete = [_is_integer(d) for d in dts]
+    if any(discrete) and not all(discrete) and mixed:
+        return Block(names, shp, dts, sizes, float_dtype)
     if any(discrete) and not all(discrete):
         mixed = ", ".join(f"{n} ({d})" for n, d in zip(names, dts))
         raise TypeError(f"one step method cannot update discrete and continuous variables together: {mixed}")

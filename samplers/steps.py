@@ -40,7 +40,7 @@ class StepMethod:
     def build(self, block, ctx):
         raise NotImplementedError
 
-    def check_block(self, block):
+    def check_block(self, block, ctx=None):
         """Raise a clear error when this method cannot sample the variables of ``block``."""
         is_int = [np.issubdtype(np.dtype(d), np.integer) or np.dtype(d) == np.bool_ for d in block.dtypes]
         for name, dtype, is_discrete in zip(block.names, block.dtypes, is_int):
@@ -163,8 +163,12 @@ class BinaryMetropolis(StepMethod):
         _reject_unknown(self.name, kwargs)
         super().__init__(vars, scaling=scaling, tune=tune, tune_interval=tune_interval)
 
+    def check_block(self, block, ctx=None):
+        super().check_block(block, ctx)
+        if ctx is not None:
+            ctx.require_binary(self.name, block)
+
     def build(self, block, ctx):
-        ctx.require_binary(self.name, block)
         s = self.settings
         return BinaryMetropolisKernel(block, s["scaling"], s["tune"], s["tune_interval"])
 
@@ -179,8 +183,12 @@ class BinaryGibbsMetropolis(StepMethod):
         _reject_unknown(self.name, kwargs)
         super().__init__(vars, order=order)
 
+    def check_block(self, block, ctx=None):
+        super().check_block(block, ctx)
+        if ctx is not None:
+            ctx.require_binary(self.name, block)
+
     def build(self, block, ctx):
-        ctx.require_binary(self.name, block)
         return BinaryGibbsKernel(block, self.settings["order"])
 
 
@@ -200,6 +208,11 @@ class CategoricalGibbsMetropolis(StepMethod):
     def __init__(self, vars=None, proposal="proportional", order="random", **kwargs):
         _reject_unknown(self.name, kwargs)
         super().__init__(vars, proposal=proposal, order=order)
+
+    def check_block(self, block, ctx=None):
+        super().check_block(block, ctx)
+        if ctx is not None:
+            ctx.categories(self.name, block)
 
     def build(self, block, ctx):
         lower, n_categories = ctx.categories(self.name, block)

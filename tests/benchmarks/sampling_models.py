@@ -112,6 +112,7 @@ def free_names(name):
 # -- the rewrax model ------------------------------------------------------------------------------
 def rewrax_model(name):
     import rewrax as rx
+    import rewrax.symbolic as pt
 
     d = data(name)
     with rx.Model() as m:
@@ -131,8 +132,7 @@ def rewrax_model(name):
         else:
             alpha = rx.Normal("alpha", 0, 2.5)
             beta = rx.Normal("beta", 0, 1, shape=20)
-            rx.Bernoulli("y", logit_p=alpha + rx.math.dot(d["X"], beta) if hasattr(rx, "math") else None,
-                         observed=d["y"])
+            rx.Bernoulli("y", logit_p=alpha + pt.dot(d["X"], beta), observed=d["y"])
     return m
 
 

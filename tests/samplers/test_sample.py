@@ -13,7 +13,7 @@ import rewrax.samplers as rs
 from rewrax.samplers import program as program_mod
 from rewrax.samplers.results import SamplingResult
 
-from tests.samplers.jaxmodels import conjugate_model, make, normal_model
+from jaxmodels import conjugate_model, make, normal_model
 
 import jax.numpy as jnp
 import jax.scipy.stats as jstats
@@ -204,7 +204,7 @@ def test_two_steps_claiming_one_variable(counted, no_compile):
 
 
 def test_convergence_warnings_name_divergences():
-    from tests.samplers.jaxmodels import eight_schools
+    from jaxmodels import eight_schools
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
