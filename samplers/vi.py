@@ -131,7 +131,7 @@ def _advi(jm, block, data, logdensity, x0, key, n, learning_rate, obj_n_mc, prog
     def run(state, keys):
         def body(state, k):
             state, info = meanfield_vi.step(k, state, logdensity, optimizer, obj_n_mc)
-            return state, -info.elbo
+            return state, info.elbo  # BlackJAX's field holds the loss E[log q - log p] = -ELBO
         return jax.lax.scan(body, state, keys)
 
     bar = _bar(n, progressbar)

@@ -1,0 +1,77 @@
+"""What needs a fresh process: chains sharded over devices, the persistent compilation cache."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+
+
+def run_python(code, env=None, timeout=600):
+    proc = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, cwd=HERE, timeout=timeout)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+PARALLEL = """
+    import json, numpy as np, jax
+    import rewrax.samplers as rs
+    from jaxmodels import conjugate_model
+    jm = conjugate_model()
+    kw = dict(draws=500, tune=300, chains=4, model=jm, random_seed=1, progressbar=False,
+              return_inferencedata=False, compute_convergence_checks=False)
+    par = rs.sample(chain_method="parallel", **kw).posterior["z"].values
+    vec = rs.sample(chain_method="vectorized", **kw).posterior["z"].values
+    try:
+        rs.sample(chain_method="parallel", **{**kw, "chains": 3})
+        error = ""
+    except ValueError as exc:
+        error = str(exc)
+    print(json.dumps({"devices": len(jax.devices()), "max_diff": float(np.max(np.abs(par - vec))),
+                      "mean": float(par.mean()), "error": error}))
+"""
+
+
+@pytest.mark.slow
+def test_parallel_chains_over_two_cpu_devices():
+    out = run_python(PARALLEL, env={"XLA_FLAGS": "--xla_force_host_platform_device_count=2",
+                                    "REWRAX_COMPILATION_CACHE": "0"})
+    assert out["devices"] == 2
+    assert out["max_diff"] < 1e-8  # same program, same keys: same draws, only placed differently
+    assert abs(out["mean"] - 5 / 1.04) < 0.15
+    assert "divide evenly" in out["error"] and "use a multiple of 2" in out["error"]
+
+
+CACHED = """
+    import collections, json, jax
+    seconds = collections.defaultdict(float)
+    jax.monitoring.register_event_duration_secs_listener(lambda n, d, **k: seconds.__setitem__(n, seconds[n] + d))
+    hits = []
+    jax.monitoring.register_event_listener(lambda n, **k: hits.append(n))
+    import rewrax.samplers as rs
+    from jaxmodels import eight_schools
+    rs.sample(200, tune=200, chains=2, model=eight_schools(), random_seed=1, progressbar=False,
+              return_inferencedata=False, compute_convergence_checks=False)
+    print(json.dumps({"backend": seconds["/jax/core/compile/backend_compile_duration"],
+                      "hits": hits.count("/jax/compilation_cache/cache_hits")}))
+"""
+
+
+@pytest.mark.slow
+def test_persistent_cache_spares_a_new_process_the_compilation(tmp_path):
+    env = {"REWRAX_CACHE_DIR": str(tmp_path)}
+    cold = run_python(CACHED, env=env)
+    assert any(tmp_path.iterdir()), "nothing was written to the cache folder"
+    warm = run_python(CACHED, env=env)
+    assert cold["hits"] == 0 and warm["hits"] >= 1
+    assert warm["backend"] < 0.5 * cold["backend"]
+    off = run_python(CACHED, env={**env, "REWRAX_COMPILATION_CACHE": "0"})
+    assert off["hits"] == 0
