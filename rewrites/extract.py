@@ -6,7 +6,8 @@ marked as worse than their replacement; ``work`` adds per-node op costs scaled b
 of the result. A node's cost adds each distinct child class once (``x * x`` pays for ``x``
 once). Classes are finalised cheapest first (Knuth's generalisation of Dijkstra), so cycles
 are harmless and the result is deterministic: ties go to the e-node created first, which is
-the input graph's own node where it survives.
+the input graph's own node where it survives. A second pass then counts shared subgraphs
+once: a class may switch to an e-node whose children the chosen graph computes anyway.
 """
 
 from __future__ import annotations
@@ -82,42 +83,99 @@ def default_cost(eg, op, node, cls):
     return pen, work * size_factor(eg, cls)
 
 
-def extract(eg, cost=default_cost):
+def extract(eg, cost=default_cost, roots=None):
     """The chosen e-node of every reachable class: ``{class id: node}``.
 
     ``cost(eg, op, node, cls)`` gives the own cost ``(instability, work)`` of an e-node.
+    With ``roots``, a second pass lets classes pick e-nodes whose children the chosen graph
+    computes anyway (a shared subgraph is paid for once).
     """
     find = eg.find
-    waiting, users, heap = {}, {}, []
+    waiting, users, heap, own = {}, {}, [], {}
     classes = eg.classes
     for cid, cls in classes.items():
         for node in cls.nodes:
             kids = {find(c) for c in node[1:]}
             if not kids:
-                pen, work = cost(eg, eg.ops[node[0]], node, cls)
+                own[node] = pen, work = cost(eg, eg.ops[node[0]], node, cls)
                 heapq.heappush(heap, (pen, work, eg.order.get(node, 1 << 60), cid, node))
                 continue
             waiting[node] = [len(kids), kids, cid]
             for k in kids:
                 users.setdefault(k, []).append(node)
-    best, chosen = {}, {}
+    best, chosen, rank = {}, {}, {}
     while heap:
         pen, work, _, cid, node = heapq.heappop(heap)
         if cid in chosen:
             continue
         chosen[cid] = node
         best[cid] = (pen, work)
+        rank[cid] = len(rank)
         for user in users.get(cid, ()):
             entry = waiting[user]
             entry[0] -= 1
             if entry[0] == 0 and entry[2] not in chosen:
                 ucls = entry[2]
-                own_pen, own_work = cost(eg, eg.ops[user[0]], user, classes[ucls])
+                own[user] = own_pen, own_work = cost(eg, eg.ops[user[0]], user, classes[ucls])
                 kids = entry[1]
                 heapq.heappush(heap, (own_pen + sum(best[k][0] for k in kids),
                                       own_work + sum(best[k][1] for k in kids),
                                       eg.order.get(user, 1 << 60), ucls, user))
+    if roots is not None:
+        _share(eg, chosen, best, rank, own, [find(r) for r in roots])
     return chosen
+
+
+def _share(eg, chosen, best, rank, own, roots, rounds=3):
+    """Let each needed class pick the e-node of least *marginal* cost: children that other
+    chosen nodes use already are free. Only e-nodes whose children rank below the class
+    (were finalised before it) are candidates, so the choice stays acyclic."""
+    find, order = eg.find, eg.order
+    for _ in range(rounds):
+        needed, refs = _uses(eg, chosen, roots)
+        changed = False
+        for cid in sorted(needed, key=rank.__getitem__):
+            current = chosen[cid]
+            current_kids = {find(k) for k in current[1:]}
+
+            def marginal(node):
+                pen, work = own[node]
+                for k in {find(c) for c in node[1:]}:
+                    if refs.get(k, 0) - (k in current_kids) <= 0:
+                        pen, work = pen + best[k][0], work + best[k][1]
+                return pen, work
+
+            top = rank[cid]
+            options = [n for n in eg.classes[cid].nodes
+                       if n in own and all(rank.get(find(k), top) < top for k in n[1:])]
+            pick = min(options, key=lambda n: (marginal(n), order.get(n, 1 << 60)))
+            if pick != current and marginal(pick) < marginal(current):
+                chosen[cid] = pick
+                for k in current_kids:
+                    refs[k] -= 1
+                for k in {find(c) for c in pick[1:]}:
+                    refs[k] = refs.get(k, 0) + 1
+                changed = True
+        if not changed:
+            return
+
+
+def _uses(eg, chosen, roots):
+    """Classes the chosen graph needs, and how many chosen e-nodes (or roots) use each."""
+    find = eg.find
+    refs = {}
+    for r in roots:
+        refs[r] = refs.get(r, 0) + 1
+    needed, stack = set(), list(roots)
+    while stack:
+        c = stack.pop()
+        if c in needed:
+            continue
+        needed.add(c)
+        for k in {find(x) for x in chosen[c][1:]}:
+            refs[k] = refs.get(k, 0) + 1
+            stack.append(k)
+    return needed, refs
 
 
 def build(eg, chosen, roots):

@@ -129,7 +129,7 @@ def _run(outputs, include, exclude, pool, cut, cost, limits):
     report = saturate(eg, include, exclude, pool, **limits)
     report.input_nodes = n_input
     eg.canonicalize_all()
-    chosen = extract(eg, cost)
+    chosen = extract(eg, cost, roots)
     result = build(eg, chosen, roots)
     report.output_nodes = len(io_toposort(list(cut), result))
     return result, report

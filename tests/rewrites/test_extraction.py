@@ -50,3 +50,13 @@ def test_cheaper_forms_win_among_equals():
     out = rx.rewrite_graph(x ** 2 + x ** 0.5 + 1 / x, include=("canonicalize", "specialize"))
     ops = {str(n.op) for n in pt.graph.toposort([out])}
     assert {"Sqr", "Sqrt", "Reciprocal"} <= ops and "Pow" not in ops and "True_div" not in ops
+
+
+def test_subgraphs_computed_anyway_are_reused():
+    x, y = pt.vector("x"), pt.vector("y")
+    ex, ey = pt.exp(x), pt.exp(y)
+    # alone, exp(x) * exp(y) is cheaper as exp(x + y); next to exp(x) and exp(y) it is not
+    alone = rx.rewrite_graph(ex * ey)
+    assert str(alone.owner.op) == "Exp"
+    outs = rx.rewrite_graph([ex, ey, ex * ey])
+    assert str(outs[2].owner.op) == "Mul" and set(outs[2].owner.inputs) == {outs[0], outs[1]}
