@@ -33,8 +33,8 @@ class Limits:
         Stop once the e-graph holds this many e-nodes (None: 10 per input node + 10,000).
     iter_limit : int
         Stop after this many iterations per phase.
-    time_limit : float
-        Stop after this many seconds in total.
+    time_limit : float or None
+        Stop after this many seconds in total (None: 2 ms per input node, at least 10 s).
     match_limit, ban_length : int
         Backoff scheduler: a rule with more matches than ``match_limit`` in one iteration is
         banned for ``ban_length`` iterations (both doubling with each ban).
@@ -44,7 +44,7 @@ class Limits:
 
     node_limit: int | None = None
     iter_limit: int = 40
-    time_limit: float = 5.0
+    time_limit: float | None = None
     match_limit: int = 2000
     ban_length: int = 3
     strict: bool = False
@@ -110,6 +110,8 @@ class Runner:
         self.limits = limits or Limits()
         self.start = time.perf_counter()
         self.node_limit = self.limits.node_limit or (10 * egraph.n_nodes + 10_000)
+        given = self.limits.time_limit
+        self.time_limit = given if given is not None else max(10.0, 0.002 * egraph.n_nodes)
         self.stopped = None
         self.done = set()  # matches already applied (or refused for good)
 
@@ -151,7 +153,7 @@ class Runner:
         if report.stop_reason != "saturated":
             warnings.warn(f"rewriting stopped early ({report.stop_reason}) in phase {name}; the graph is "
                           "only partly rewritten. Raise the limit (rewrite_graph(..., node_limit=, "
-                          "iter_limit=, time_limit=)) if this graph needs it", RewriteLimitWarning, stacklevel=4)
+                          "iter_limit=, time_limit=)) if this graph needs it", RewriteLimitWarning, stacklevel=5)
         return report
 
     def _limit_reason(self, it):
@@ -160,8 +162,8 @@ class Runner:
             return f"iteration limit ({lim.iter_limit})"
         if self.eg.n_nodes >= self.node_limit:
             return f"node limit ({self.node_limit})"
-        if time.perf_counter() - self.start > lim.time_limit:
-            return f"time limit ({lim.time_limit} s)"
+        if time.perf_counter() - self.start > self.time_limit:
+            return f"time limit ({self.time_limit:g} s)"
         return None
 
     def _rules_for(self, index, rules, op_id):
@@ -225,7 +227,7 @@ class Runner:
     def _apply(self, matches, report):
         eg, done = self.eg, self.done
         for k, (r, cid, node, s) in enumerate(matches):
-            if k % 512 == 511 and (time.perf_counter() - self.start > self.limits.time_limit
+            if k % 512 == 511 and (time.perf_counter() - self.start > self.time_limit
                                    or eg.n_nodes >= self.node_limit):
                 break
             if r.guards and not r.check_guards(eg, s, cid):

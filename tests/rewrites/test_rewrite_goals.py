@@ -197,3 +197,12 @@ def test_every_rule_has_a_goal():
     missing = [r.name for r in DEFAULT_RULES if r.name not in covered]
     assert not missing, f"rules without a goal test: {missing}"
     assert len(DEFAULT_RULES) >= 80
+
+
+def test_every_rule_is_in_the_guide():
+    from pathlib import Path
+
+    guide = Path(__file__).resolve().parents[2] / "docs" / "rewrites.md"
+    text = guide.read_text()
+    missing = [r.name for r in DEFAULT_RULES if f"| `{r.name}` |" not in text]
+    assert not missing, f"add these rules to the catalogue in docs/rewrites.md: {missing}"
