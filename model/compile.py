@@ -11,7 +11,6 @@ the checks altogether).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -20,67 +19,12 @@ import numpy as np
 import jax
 import jax.numpy as jnp
 
-import rewrax.symbolic as pt
-from rewrax.lower_jax.function import HOIST_CONSTANT_SIZE, function
-from rewrax.lower_jax.interpret import graph_fn
-from rewrax.lower_jax.mode import get_mode
-from rewrax.lower_jax.x64 import needs_x64
+from rewrax.lower_jax.function import function
 from rewrax.model.density import _value_vars, replace_rvs_by_values
-from rewrax.symbolic.check import Check
-from rewrax.symbolic.graph import graph_inputs, io_toposort
+from rewrax.model.flat import FlatDensity
+from rewrax.model.lowering import LiveData, _Lowered, checks_to_ninf, prepare, remove_checks  # noqa: F401
+from rewrax.symbolic.graph import graph_inputs
 from rewrax.symbolic.variable import Constant, SharedVariable, Variable
-
-
-# -- Check nodes -------------------------------------------------------------------------------
-def _map_checks(outputs, replace_check):
-    memo = {}
-    for node in io_toposort([], outputs):
-        inputs = [memo.get(i, i) for i in node.inputs]
-        if isinstance(node.op, Check):
-            new = replace_check(inputs[0], inputs[1:])
-            if new is not None:
-                new.name = node.outputs[0].name
-                memo[node.outputs[0]] = new
-                continue
-        if any(a is not b for a, b in zip(inputs, node.inputs)):
-            new_node = node.clone_with_new_inputs(inputs)
-            for old, out in zip(node.outputs, new_node.outputs):
-                out.name = old.name
-                memo[old] = out
-    return [memo.get(o, o) for o in outputs]
-
-
-def _all_true(conds):
-    conds = [pt.all(c) if c.type.ndim else c for c in conds]
-    out = conds[0]
-    for c in conds[1:]:
-        out = pt.and_(out, c)
-    return out
-
-
-def checks_to_ninf(outputs):
-    """``Check(value, conds)`` -> ``switch(all(conds), value, -inf)`` (float values only)."""
-    def to_switch(value, conds):
-        if not value.type.dtype.startswith("float") or not conds:
-            return None
-        return pt.switch(_all_true(conds), value, -np.inf)
-
-    return _map_checks(list(outputs), to_switch)
-
-
-def remove_checks(outputs):
-    """Every ``Check`` node replaced by the value it guards."""
-    return _map_checks(list(outputs), lambda value, conds: value)
-
-
-def prepare(model, outputs, checks="ninf"):
-    """The graphs a compiled model function runs: checks handled, then rewritten."""
-    outputs = list(outputs)
-    if checks == "remove" or not model.check_bounds:
-        outputs = remove_checks(outputs)
-    elif checks == "ninf":
-        outputs = checks_to_ninf(outputs)
-    return get_mode(None).rewrite(outputs)
 
 
 # -- point functions -----------------------------------------------------------------------------
@@ -199,42 +143,6 @@ def compile_d2logp(model, vars=None, jacobian=True, negate_output=None):
 
 
 # -- lowering to plain JAX -----------------------------------------------------------------------
-def _unique_name(name, taken, fallback):
-    base = name or fallback
-    out, k = base, 1
-    while out in taken:
-        out, k = f"{base}__{k}", k + 1
-    taken.add(out)
-    return out
-
-
-class _Lowered:
-    """A graph lowered to ``fn(*inputs, *data)``, with its data roots named and their values."""
-
-    def __init__(self, inputs, outputs, data_names):
-        roots = graph_inputs(outputs)
-        input_ids = {id(v) for v in inputs}
-        self.shared = [r for r in roots if isinstance(r, SharedVariable)]
-        self.consts = [r for r in roots if isinstance(r, Constant) and np.size(r.data) > HOIST_CONSTANT_SIZE]
-        free = [r for r in roots if id(r) not in input_ids and r.owner is None and not isinstance(r, (Constant, SharedVariable))]
-        if free:
-            raise ValueError(f"the model's density depends on {free}, which is not a value variable, data or constant")
-        self.fn = graph_fn(list(inputs) + self.shared + self.consts, outputs)
-        self.x64 = needs_x64(list(outputs) + list(inputs))
-        self.data_names = []
-        for var in self.shared + self.consts:
-            if id(var) not in data_names:
-                kind = "__shared" if isinstance(var, SharedVariable) else "__const"
-                data_names[id(var)] = _unique_name(var.name, set(data_names.values()), f"{kind}_{len(data_names)}")
-            self.data_names.append(data_names[id(var)])
-
-    def variables(self):
-        return dict(zip(self.data_names, self.shared + self.consts))
-
-    def values(self):
-        return dict(LiveData(self.variables()))
-
-
 def _require_x64(x64):
     if x64 and not jax.config.jax_enable_x64:
         raise RuntimeError(
@@ -307,26 +215,6 @@ def _position_reader(value_names):
     return read
 
 
-class LiveData(Mapping):
-    """Data name -> the *current* value (data containers are read at every access)."""
-
-    def __init__(self, variables: dict):
-        self._vars = variables
-
-    def __getitem__(self, name):
-        var = self._vars[name]
-        return np.asarray(var.get_value(borrow=True) if isinstance(var, SharedVariable) else var.data)
-
-    def __iter__(self):
-        return iter(self._vars)
-
-    def __len__(self):
-        return len(self._vars)
-
-    def __repr__(self):
-        return "LiveData(" + ", ".join(f"{k}: {np.shape(self[k])}" for k in self._vars) + ")"
-
-
 def jax_model(model, jacobian=True) -> JaxModel:
     """The model as pure JAX functions; the same object while the model's structure is unchanged."""
     key = ("jax_model", bool(jacobian))
@@ -336,8 +224,6 @@ def jax_model(model, jacobian=True) -> JaxModel:
 
 
 def _build_jax_model(model, jacobian):
-    from rewrax.model.flat import FlatDensity
-
     value_vars = model.value_vars
     value_names = [v.name for v in value_vars]
     initial = model.initial_point()

@@ -11,58 +11,18 @@ compiled functions samplers use (``compile_logp``, ``logp_dlogp_function``, ``ja
 
 from __future__ import annotations
 
-import threading
-
-import rewrax.symbolic as pt
 from rewrax.model import coords as _coords
-from rewrax.symbolic.variable import Variable
-
-NO_MODEL_MESSAGE = (
-    "No model on context stack, which is needed to instantiate distributions. Add variable inside "
-    "a 'with model:' block, or use the '.dist' syntax for a standalone distribution."
-)
-
-
-class _Unset:
-    def __repr__(self):
-        return "UNSET"
-
-
-#: "argument not given" (``None`` means "no transform", so it cannot be the default)
-UNSET = _Unset()
-
-_STACK = threading.local()
-
-
-def _context_stack() -> list:
-    if not hasattr(_STACK, "models"):
-        _STACK.models = []
-    return _STACK.models
-
-
-def modelcontext(model=None) -> "Model":
-    """``model`` if given, else the innermost model of the ``with`` stack.
-
-    Raises
-    ------
-    TypeError
-        When no model is given and none is on the context stack.
-
-    Examples
-    --------
-    >>> import rewrax as rx
-    >>> with rx.Model() as m:
-    ...     assert rx.modelcontext(None) is m
-    """
-    if model is not None:
-        if not isinstance(model, Model):
-            raise TypeError(f"expected a rx.Model, got {model!r}")
-        return model
-    stack = _context_stack()
-    if not stack:
-        raise TypeError("No model on context stack: call this inside a `with rx.Model():` block, or pass model=")
-    return stack[-1]
-
+from rewrax.model import compile as _compile
+from rewrax.model import data as _data
+from rewrax.model import debug as _debug
+from rewrax.model import density as _density
+from rewrax.model import initial_point as _initial_point
+from rewrax.model import model_graph as _model_graph
+from rewrax.model import printing as _printing
+from rewrax.model import registration as _registration
+from rewrax.model.context import NO_MODEL_MESSAGE, UNSET, _context_stack, modelcontext  # noqa: F401
+from rewrax.model.named import Deterministic, Potential  # noqa: F401
+from rewrax.model.value_grad import ValueGradFunction
 
 class Model:
     """A probabilistic model: a context recording variables, their values and densities.
@@ -86,6 +46,8 @@ class Model:
     >>> [v.name for v in m.value_vars]
     ['mu', 'sigma_log__']
     """
+
+    _is_rewrax_model = True
 
     def __init__(self, name: str = "", coords=None, check_bounds: bool = True, *, model=UNSET):
         parent = _context_stack()[-1] if model is UNSET and _context_stack() else (
@@ -234,16 +196,12 @@ class Model:
         masked entries in ``observed`` are imputed (see :mod:`rewrax.model.missing`).
         Returns the variable to hand to the user.
         """
-        from rewrax.model import registration
-
-        return registration.register_rv(self, rv_var, name, observed=observed, total_size=total_size, dims=dims,
+        return _registration.register_rv(self, rv_var, name, observed=observed, total_size=total_size, dims=dims,
                                         default_transform=default_transform, transform=transform, initval=initval)
 
     def set_initval(self, rv_var, initval):
         """Start value of a free variable: a value in its support, "support_point" or "prior"."""
-        from rewrax.model import registration
-
-        registration.set_initval(self, rv_var, initval)
+        _registration.set_initval(self, rv_var, initval)
 
     # -- views ------------------------------------------------------------------------------------
     @property
@@ -257,7 +215,8 @@ class Model:
 
     @property
     def unobserved_value_vars(self) -> list:
-        return self.value_vars + self.deterministics
+        """Value variables, then the deterministics as graphs of the value variables."""
+        return self.value_vars + (self.replace_rvs_by_values(self.deterministics) if self.deterministics else [])
 
     @property
     def value_vars(self) -> list:
@@ -299,21 +258,15 @@ class Model:
             ``True``: one scalar; ``False``: a list with one term per variable, named
             ``<value variable>_logprob``.
         """
-        from rewrax.model.density import model_logp
-
-        return model_logp(self, vars=vars, jacobian=jacobian, sum=sum)
+        return _density.model_logp(self, vars=vars, jacobian=jacobian, sum=sum)
 
     def dlogp(self, vars=None, jacobian: bool = True):
         """Gradient of ``logp`` with respect to ``vars`` (value variables), raveled and joined."""
-        from rewrax.model.density import model_dlogp
-
-        return model_dlogp(self, vars=vars, jacobian=jacobian)
+        return _density.model_dlogp(self, vars=vars, jacobian=jacobian)
 
     def d2logp(self, vars=None, jacobian: bool = True, negate_output: bool = True):
         """Hessian of ``logp`` (negated by default, as PyMC 5 returns it)."""
-        from rewrax.model.density import model_d2logp
-
-        return model_d2logp(self, vars=vars, jacobian=jacobian, negate_output=negate_output)
+        return _density.model_d2logp(self, vars=vars, jacobian=jacobian, negate_output=negate_output)
 
     @property
     def varlogp(self):
@@ -341,9 +294,7 @@ class Model:
 
     def replace_rvs_by_values(self, graphs):
         """``graphs`` with every model random variable replaced by its (constrained) value."""
-        from rewrax.model.density import replace_rvs_by_values
-
-        return replace_rvs_by_values(self, graphs)
+        return _density.replace_rvs_by_values(self, graphs)
 
     def initial_point(self, random_seed=None, jitter_rvs=None, overrides=None) -> dict:
         """Start values of the value variables, by value-variable name, in model order.
@@ -352,83 +303,57 @@ class Model:
         point), moved to unconstrained space; variables in ``jitter_rvs`` get a uniform
         (-1, 1) jitter there.
         """
-        from rewrax.model.initial_point import initial_point
-
-        return initial_point(self, random_seed=random_seed, jitter_rvs=jitter_rvs, overrides=overrides)
+        return _initial_point.initial_point(self, random_seed=random_seed, jitter_rvs=jitter_rvs, overrides=overrides)
 
     def compile_fn(self, outs, inputs=None, point_fn: bool = True, mode=None):
         """Compile ``outs`` of the value variables; with ``point_fn`` it takes a point dict."""
-        from rewrax.model.compile import compile_fn
-
-        return compile_fn(self, outs, inputs=inputs, point_fn=point_fn, mode=mode)
+        return _compile.compile_fn(self, outs, inputs=inputs, point_fn=point_fn, mode=mode)
 
     def compile_logp(self, vars=None, jacobian: bool = True, sum: bool = True):
         """Compiled ``logp``: call it with a point ``{value variable name: value}``."""
-        from rewrax.model.compile import compile_logp
-
-        return compile_logp(self, vars=vars, jacobian=jacobian, sum=sum)
+        return _compile.compile_logp(self, vars=vars, jacobian=jacobian, sum=sum)
 
     def compile_dlogp(self, vars=None, jacobian: bool = True):
         """Compiled ``dlogp``: a point dict -> the raveled gradient."""
-        from rewrax.model.compile import compile_dlogp
-
-        return compile_dlogp(self, vars=vars, jacobian=jacobian)
+        return _compile.compile_dlogp(self, vars=vars, jacobian=jacobian)
 
     def compile_d2logp(self, vars=None, jacobian: bool = True, negate_output=UNSET):
         """Compiled ``d2logp``: the negated Hessian unless ``negate_output=False``."""
-        from rewrax.model.compile import compile_d2logp
-
-        return compile_d2logp(self, vars=vars, jacobian=jacobian, negate_output=negate_output)
+        return _compile.compile_d2logp(self, vars=vars, jacobian=jacobian, negate_output=negate_output)
 
     def logp_dlogp_function(self, grad_vars=None, tempered: bool = False, jacobian: bool = True, **kwargs):
         """A :class:`ValueGradFunction`: raveled array -> (logp, gradient), for samplers."""
-        from rewrax.model.value_grad import ValueGradFunction
-
         return ValueGradFunction(self, grad_vars=grad_vars, tempered=tempered, jacobian=jacobian, **kwargs)
 
     def jax_model(self, jacobian: bool = True):
         """The model as pure JAX functions of value arrays (see :class:`rewrax.model.JaxModel`)."""
-        from rewrax.model.compile import jax_model
-
-        return jax_model(self, jacobian=jacobian)
+        return _compile.jax_model(self, jacobian=jacobian)
 
     def logp_fn(self, jacobian: bool = True):
         """``(logdensity(position) -> scalar, initial_position)`` for BlackJAX, optax or any JAX code."""
-        from rewrax.model.compile import logp_fn
-
-        return logp_fn(self, jacobian=jacobian)
+        return _compile.logp_fn(self, jacobian=jacobian)
 
     def point_logps(self, point=None, round_vals: int = 2) -> dict:
         """Each variable's summed log-density term at ``point`` (the initial point by default)."""
-        from rewrax.model.debug import point_logps
-
-        return point_logps(self, point=point, round_vals=round_vals)
+        return _debug.point_logps(self, point=point, round_vals=round_vals)
 
     def check_start_vals(self, start):
         """Raise :class:`SamplingError` naming the variables whose density is not finite at ``start``."""
-        from rewrax.model.debug import check_start_vals
-
-        check_start_vals(self, start)
+        _debug.check_start_vals(self, start)
 
     def debug(self, point=None, fn: str = "logp", verbose: bool = False):
         """Print which variables have a non-finite ``logp`` (or ``dlogp``) at ``point``, and why."""
-        from rewrax.model.debug import debug
-
-        return debug(self, point=point, fn=fn, verbose=verbose)
+        return _debug.debug(self, point=point, fn=fn, verbose=verbose)
 
     # -- data -------------------------------------------------------------------------------------
     def set_data(self, name, values, coords=None):
         """Change the value of the data container ``name`` (no rebuild, no recompilation)."""
-        from rewrax.model.data import set_model_data
-
-        set_model_data(self, name, values, coords=coords)
+        _data.set_model_data(self, name, values, coords=coords)
 
     # -- printing ------------------------------------------------------------------------------------
     def str_repr(self, formatting: str = "plain", include_params: bool = True) -> str:
         """The model as text: one ``name ~ Distribution(params)`` line per variable."""
-        from rewrax.model.printing import str_for_model
-
-        return str_for_model(self, formatting=formatting, include_params=include_params)
+        return _printing.str_for_model(self, formatting=formatting, include_params=include_params)
 
     def _repr_latex_(self, **kwargs):
         return self.str_repr(formatting="latex", **kwargs)
@@ -442,65 +367,11 @@ class Model:
                f"{len(self.deterministics)} deterministic, {len(self.potentials)} potential>"
 
     def to_graphviz(self, var_names=None, formatting: str = "plain", **kwargs):
-        from rewrax.model.model_graph import model_to_graphviz
-
-        return model_to_graphviz(self, var_names=var_names, formatting=formatting, **kwargs)
+        return _model_graph.model_to_graphviz(self, var_names=var_names, formatting=formatting, **kwargs)
 
 
 def _is_discrete(var) -> bool:
     return var.type.dtype == "bool" or var.type.dtype.startswith(("int", "uint"))
-
-
-def Deterministic(name, var, model=None, dims=None):
-    """A named function of other variables, recorded in the trace (adds nothing to the density).
-
-    Examples
-    --------
-    >>> import rewrax as rx
-    >>> with rx.Model() as m:
-    ...     z = rx.Normal("z", 0, 1)
-    ...     d = rx.Deterministic("d", 2 * z)
-    >>> m.deterministics == [d]
-    True
-    """
-    model = modelcontext(model)
-    var = _as_model_graph(var, "Deterministic", name)
-    var = var.copy(name=model.name_for(name))
-    model.add_named_variable(var, dims)
-    model._record("deterministics", var)
-    return var
-
-
-def Potential(name, var, model=None, dims=None):
-    """An extra term added to the model's log-density (a soft constraint, a custom likelihood).
-
-    Examples
-    --------
-    >>> import rewrax as rx
-    >>> with rx.Model() as m:
-    ...     z = rx.Normal("z", 0, 1)
-    ...     p = rx.Potential("p", -z ** 2)
-    >>> m.potentials == [p]
-    True
-    """
-    model = modelcontext(model)
-    var = _as_model_graph(var, "Potential", name)
-    if not var.type.dtype.startswith("float"):
-        var = pt.cast(var, pt.config.floatX)
-    var = var.copy(name=model.name_for(name))
-    model.add_named_variable(var, dims)
-    model._record("potentials", var)
-    return var
-
-
-def _as_model_graph(var, what, name):
-    try:
-        var = pt.as_tensor_variable(var)
-    except TypeError as exc:
-        raise TypeError(f"{what} {name!r}: cannot turn {var!r} into a tensor ({exc})") from None
-    if not isinstance(var, Variable):
-        raise TypeError(f"{what} {name!r} needs a symbolic expression, got {var!r}")
-    return var
 
 
 __all__ = ["Model", "modelcontext", "Deterministic", "Potential", "UNSET", "NO_MODEL_MESSAGE"]

@@ -12,7 +12,7 @@ import numpy as np
 
 import rewrax.symbolic as pt
 from rewrax.model import coords as _coords
-from rewrax.model.core import modelcontext
+from rewrax.model.context import modelcontext
 from rewrax.symbolic.variable import SharedVariable
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from rewrax.lower_jax.function import function
-from rewrax.model.compile import checks_to_ninf, remove_checks
+from rewrax.model.lowering import checks_to_ninf, remove_checks
 from rewrax.symbolic.check import ParameterValueError
 from rewrax.symbolic.graph import graph_inputs, toposort
 from rewrax.symbolic.numpy_eval import evaluate_numpy

@@ -15,6 +15,7 @@ import numpy as np
 import rewrax.symbolic as pt
 from rewrax.model.batching import batch_terms
 from rewrax.model.density import replace_present
+from rewrax.model.lowering import _Lowered, prepare
 
 
 class FlatLayout:
@@ -108,8 +109,6 @@ class FlatDensity:
     """
 
     def __init__(self, model, grad_vars, parts, jacobian=True, point=None, data_names=None):
-        from rewrax.model.compile import _Lowered, prepare
-
         point = model.initial_point() if point is None else point
         self.layout = FlatLayout(grad_vars, point)
         grad_ids = {id(v) for v in grad_vars}

@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 import rewrax.symbolic as pt
-from rewrax.model.core import UNSET, Deterministic
+from rewrax.model.context import UNSET
+from rewrax.model.named import Deterministic
 from rewrax.model.registration import register_free, register_observed, _cast_data
 from rewrax.symbolic.random.op import RandomVariable
 

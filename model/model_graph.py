@@ -9,6 +9,7 @@ graphs use it. Variables with the same dims (or shape) sit in one plate.
 
 from __future__ import annotations
 
+from rewrax.model.context import modelcontext
 from rewrax.symbolic.graph import ancestors
 
 
@@ -138,8 +139,6 @@ def model_to_graphviz(model=None, var_names=None, formatting="plain", save=None,
     save : str, optional
         Write the picture to this file (format from the extension).
     """
-    from rewrax.model.core import modelcontext
-
     model = modelcontext(model)
     try:
         import graphviz

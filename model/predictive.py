@@ -23,7 +23,9 @@ import rewrax.symbolic as pt
 from rewrax.lower_jax.function import HOIST_CONSTANT_SIZE
 from rewrax.lower_jax.interpret import graph_fn
 from rewrax.lower_jax.x64 import needs_x64
-from rewrax.model.core import modelcontext
+from rewrax.model.compile import _observed_data
+from rewrax.model.context import modelcontext
+from rewrax.model.coords import current_length
 from rewrax.symbolic.graph import ancestors, graph_inputs, io_toposort
 from rewrax.symbolic.random.op import RandomVariable
 from rewrax.symbolic.type import RandomKeyType
@@ -130,8 +132,6 @@ def sample_prior_predictive(draws=500, model=None, var_names=None, random_seed=N
 
 
 def _observed_values(model):
-    from rewrax.model.compile import _observed_data
-
     return _observed_data(model)
 
 
@@ -144,8 +144,6 @@ def _inference_data(az, model, groups, idata_kwargs=None):
 
 
 def _length(model, dim):
-    from rewrax.model.coords import current_length
-
     length = current_length(model, dim)
     return length if length is not None else int(np.asarray(model.dim_lengths[dim].eval()))
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 import rewrax.symbolic as pt
-from rewrax.model.core import UNSET
-from rewrax.model.transforms import Chain, Transform
+from rewrax.model.context import UNSET
+from rewrax.model.transforms import Chain, Transform, default_transform
 from rewrax.symbolic.graph import ancestors
 from rewrax.symbolic.random.op import RandomVariable
 from rewrax.symbolic.type import TensorType, is_discrete_dtype
@@ -42,10 +42,10 @@ def register_rv(model, rv_var, name, observed=None, total_size=None, dims=None, 
                          "transform the data instead")
     data, mask = observed_value(rv_var, observed)
     if mask is not None:
-        from rewrax.model.missing import register_partially_observed
-
         if initval is not None:
             raise ValueError(f"{name}: initval cannot be combined with missing observed values")
+        from rewrax.model.missing import register_partially_observed  # it builds on this module
+
         return register_partially_observed(model, rv_var, data, mask, dims, default_transform, total_size)
     return register_observed(model, rv_var, data, dims, total_size)
 
@@ -103,8 +103,7 @@ def resolve_transform(rv_var, default_transform, transform):
 
 def default_transform_for(rv_var):
     """The default transform of ``rv_var``'s support (None for unconstrained or unknown supports)."""
-    from rewrax.model.distributions import support
-    from rewrax.model.transforms import default_transform
+    from rewrax.model.distributions import support  # on use: the distributions import the model context
 
     try:
         constraint = support(rv_var)

@@ -244,12 +244,23 @@ def test_compile_d2logp_matches_jax_hessian_of_reference(model, reference):
     hess = f(point)
     assert hess.shape == (flat.size, flat.size)
     np.testing.assert_allclose(hess, expected, rtol=1e-7, atol=1e-8)
+
+
+def test_compile_d2logp_sign_convention():
+    with rx.Model() as m:
+        a = rx.Normal("a", 0.0, 2.0)
+        rx.HalfNormal("b", 1.0)
+        rx.Normal("y", a, 1.0, observed=0.5)
+    point = {"a": 0.3, "b_log__": 0.2}
+    hess = m.compile_d2logp(negate_output=False)(point)
+    np.testing.assert_allclose(hess[0], [-0.25 - 1.0, 0.0], atol=1e-12)
+    np.testing.assert_allclose(hess[1, 1], -2 * np.exp(0.4), rtol=1e-12)  # d2/db2 of -exp(2b)/2 + b
     with warnings.catch_warnings():
         warnings.simplefilter("error", FutureWarning)
-        model.compile_d2logp(negate_output=True)  # an explicit choice: no warning
-    with pytest.warns(FutureWarning, match="NEGATED"):
-        neg = model.compile_d2logp()(point)
+        neg = m.compile_d2logp(negate_output=True)(point)  # an explicit choice: no warning
     np.testing.assert_allclose(neg, -hess, rtol=1e-12)
+    with pytest.warns(FutureWarning, match="NEGATED"):
+        np.testing.assert_allclose(m.compile_d2logp()(point), -hess, rtol=1e-12)
 
 
 def test_value_grad_function_and_jax_model_match_reference(model, reference):
@@ -404,13 +415,13 @@ def test_logp_fn_samples_with_blackjax():
     with jax.enable_x64(True):
         nuts = blackjax.nuts(logdensity, step_size=0.8, inverse_mass_matrix=jnp.ones(1))
         state = nuts.init({k: jnp.asarray(v) for k, v in initial.items()})
-        step = jax.jit(nuts.step)
-        keys = jax.random.split(jax.random.PRNGKey(0), 2000)
-        draws = []
-        for key in keys:
-            state, _ = step(key, state)
-            draws.append(float(state.position["mu"]))
-    draws = np.array(draws[200:])
+
+        def one_step(state, key):
+            state, _ = nuts.step(key, state)
+            return state, state.position["mu"]
+
+        _, draws = jax.lax.scan(one_step, state, jax.random.split(jax.random.PRNGKey(0), 2000))
+    draws = np.asarray(draws)[200:]
     post_var = 1 / (1 / 25 + 2)
     post_mean = post_var * 10
     assert abs(draws.mean() - post_mean) < 0.15 and abs(draws.std() - np.sqrt(post_var)) < 0.15

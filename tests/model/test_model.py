@@ -160,7 +160,7 @@ def test_initial_point_in_value_space_and_initval():
         mu = rx.Normal("mu", 1.5, 2.0)
         sigma = rx.HalfNormal("sigma", 3.0)
         x = rx.Normal("x", mu, sigma, shape=2)
-        u = rx.Uniform("u", -1.0, 3.0, initval=2.0)
+        rx.Uniform("u", -1.0, 3.0, initval=2.0)
     point = m.initial_point()
     assert list(point) == ["mu", "sigma_log__", "x", "u_interval__"]
     np.testing.assert_allclose(point["mu"], 1.5)

@@ -20,7 +20,7 @@ def no_arviz(monkeypatch):
 
 def test_prior_predictive_shapes_broadcast_like_the_guide(no_arviz):
     data = np.random.default_rng(0).normal(size=(2, 5, 10))
-    with rx.Model() as m:
+    with rx.Model():
         mu = rx.Normal("mu", 0.0, 1.0, shape=(5, 1))
         sigma = rx.HalfNormal("sigma", 5.0, shape=(1, 10))
         rx.Normal("x", mu=mu, sigma=sigma, observed=data)
@@ -52,7 +52,7 @@ def test_prior_predictive_statistics_and_seeds(no_arviz):
 def test_prior_predictive_inference_data():
     if not _has_arviz():
         pytest.skip("ArviZ is not installed")
-    with rx.Model(coords={"obs": ["a", "b", "c"]}) as m:
+    with rx.Model(coords={"obs": ["a", "b", "c"]}):
         mu = rx.Normal("mu", 0.0, 1.0)
         rx.Normal("y", mu, 1.0, observed=np.zeros(3), dims="obs")
         idata = rx.sample_prior_predictive(20, random_seed=2)
