@@ -157,9 +157,10 @@ def _as_methods(step):
     raise TypeError(f"step must be a step method (rx.NUTS(), rx.Metropolis([...]), ...) or a list of them, got {step!r}")
 
 
-def describe(plan) -> str:
-    """PyMC's printout: ``CompoundStep`` then ``>NUTS: [a, b]`` per method."""
-    lines = [f"{m.name}: [{', '.join(b.names)}]" for m, b in plan]
+def describe(plan, rv_names=None) -> str:
+    """PyMC's printout: ``CompoundStep`` then ``>NUTS: [a, b]`` per method (random-variable names)."""
+    rv_names = dict(rv_names or {})
+    lines = [f"{m.name}: [{', '.join(rv_names.get(n, n) for n in b.names)}]" for m, b in plan]
     return lines[0] if len(lines) == 1 else "CompoundStep\n" + "\n".join(">" + line for line in lines)
 
 

@@ -51,6 +51,10 @@ class SummaryTable:
 
     __repr__ = __str__
 
+    def to_string(self):
+        """The table as text (as ``pandas.DataFrame.to_string``)."""
+        return str(self)
+
 
 def _fmt(value, column):
     if column.startswith("ess"):
@@ -182,7 +186,8 @@ def check_convergence(result, n_tune_draws, max_treedepth=None):
         n_div = int(div.sum())
         if n_div:
             per_chain = ", ".join(str(int(c)) for c in div.sum(axis=1))
-            messages.append(f"There were {n_div} divergences after tuning (per chain: {per_chain}). "
+            were = "There was 1 divergence" if n_div == 1 else f"There were {n_div} divergences"
+            messages.append(f"{were} after tuning (per chain: {per_chain}). "
                             "Increase `target_accept` or reparameterize.")
     if max_treedepth is not None and "reached_max_treedepth" in stats:
         hits = float(np.mean(np.asarray(stats["reached_max_treedepth"].values)))

@@ -142,13 +142,14 @@ def _run(jm, model, plan, ctx, codes, *, draws, tune, chains, random_seed, initv
     (flats, logps, grads), data = place_chains(chain_method, chains, (flats, logps, grads), data)
     carry = program.init(seed, flats, logps, grads)
     description = f"Sampling {chains} chain{'s' if chains > 1 else ''}"
+    steps = describe(plan, getattr(jm, "rv_names", None))
     if progressbar:
-        print(describe(plan), flush=True)
+        print(steps, flush=True)
     out = run_chunks(program, carry, data, codes, chunk_size, progressbar, callback,
                      keep_warmup=not discard_tuned_samples, description=description)
     groups = _collect(program, layout, out, data, jm, var_names, not discard_tuned_samples)
     attrs = {"sampling_time": out.sampling_time, "tuning_steps": out.n_tune_done, "draws": out.n_draws_done,
-             "chains": chains, "sampler": describe(plan).replace("\n", " "),
+             "chains": chains, "sampler": steps.replace("\n", " "),
              "total_time": time.perf_counter() - start}
     result = _package(groups, jm, attrs, return_inferencedata, idata_kwargs)
     if compute_convergence_checks and out.n_draws_done:
