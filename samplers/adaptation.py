@@ -142,7 +142,9 @@ def hmc_adaptation(metric: str, n_dims: int, target_accept: float, buffer_size: 
 
     def init(step_size) -> HMCAdaptState:
         metric_state = core.init(n_dims)
-        return HMCAdaptState(step_size, metric_state.inverse_mass_matrix, da_init(step_size), metric_state)
+        dtype = jnp.asarray(step_size).dtype
+        imm = jax.tree.map(lambda a: jnp.asarray(a, dtype), metric_state.inverse_mass_matrix)
+        return HMCAdaptState(step_size, imm, da_init(step_size), metric_state)
 
     def _step_size(state, acceptance_rate):
         # A NaN acceptance (a trajectory that diverged at once) counts as a rejection.
@@ -172,7 +174,15 @@ def hmc_adaptation(metric: str, n_dims: int, target_accept: float, buffer_size: 
     def frozen(state, position, grad, acceptance_rate):
         return state
 
-    branches = (fast, slow, window_end, last_tune, frozen, frozen)
+    def keep_dtypes(branch):
+        # Each branch returns the state in the dtypes it came in: float32 chains (a float32
+        # model run with JAX's 64-bit mode on for its int64 indices) must not drift to float64.
+        def wrapped(state, *args):
+            new = branch(state, *args)
+            return jax.tree.map(lambda n, o: jnp.asarray(n).astype(jnp.asarray(o).dtype), new, state)
+        return wrapped
+
+    branches = tuple(keep_dtypes(b) for b in (fast, slow, window_end, last_tune, frozen, frozen))
 
     def update(state, stage, position, grad, acceptance_rate) -> HMCAdaptState:
         return jax.lax.switch(stage, branches, state, position, grad, acceptance_rate)
