@@ -234,8 +234,9 @@ def _build_jax_model(model, jacobian):
                           jacobian=jacobian, point=initial, data_names=data_names)
     layout, extra_names = density.layout, [v.name for v in density.extra_vars]
     constrained_vars = model.free_RVs + model.deterministics
-    constrained = prepare(model, replace_rvs_by_values(model, constrained_vars), checks="remove") if constrained_vars else []
-    cons = _Lowered(value_vars, constrained, data_names)
+    # prepared and lowered when constrain is first used (samplers call it; optimizers may not)
+    constrained = replace_rvs_by_values(model, constrained_vars) if constrained_vars else []
+    cons = _Lowered(value_vars, constrained, data_names, prepare_fn=lambda outs: prepare(model, outs, checks="remove"))
     out_names = [v.name for v in constrained_vars]
     read = _position_reader(value_names)
 

@@ -84,9 +84,14 @@ def _unique_name(name, taken, fallback):
 
 
 class _Lowered:
-    """A graph lowered to ``fn(*inputs, *data)``, with its data roots named and their values."""
+    """A graph lowered to ``fn(*inputs, *data)``, with its data roots named and their values.
 
-    def __init__(self, inputs, outputs, data_names):
+    With ``prepare_fn``, ``outputs`` are the graphs before preparation: the data roots are
+    named right away and the graph is prepared and lowered on the first use of ``fn`` (a
+    constant that preparation creates is embedded).
+    """
+
+    def __init__(self, inputs, outputs, data_names, prepare_fn=None):
         roots = graph_inputs(outputs)
         input_ids = {id(v) for v in inputs}
         self.shared = [r for r in roots if isinstance(r, SharedVariable)]
@@ -94,7 +99,9 @@ class _Lowered:
         free = [r for r in roots if id(r) not in input_ids and r.owner is None and not isinstance(r, (Constant, SharedVariable))]
         if free:
             raise ValueError(f"the model's density depends on {free}, which is not a value variable, data or constant")
-        self.fn = graph_fn(list(inputs) + self.shared + self.consts, outputs)
+        self._inputs, self._outputs, self._prepare_fn, self._fn = list(inputs), list(outputs), prepare_fn, None
+        if prepare_fn is None:
+            self._fn = graph_fn(self._inputs + self.shared + self.consts, self._outputs)
         self.x64 = needs_x64(list(outputs) + list(inputs))
         self.data_names = []
         for var in self.shared + self.consts:
@@ -102,6 +109,13 @@ class _Lowered:
                 kind = "__shared" if isinstance(var, SharedVariable) else "__const"
                 data_names[id(var)] = _unique_name(var.name, set(data_names.values()), f"{kind}_{len(data_names)}")
             self.data_names.append(data_names[id(var)])
+
+    @property
+    def fn(self):
+        if self._fn is None:
+            outputs = self._prepare_fn(self._outputs)
+            self._fn = graph_fn(self._inputs + self.shared + self.consts, outputs)
+        return self._fn
 
     def variables(self):
         return dict(zip(self.data_names, self.shared + self.consts))

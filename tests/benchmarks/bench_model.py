@@ -19,7 +19,7 @@ process (so no JAX cache helps), for:
 - ``PyMC`` (``pymc.sampling.jax.get_jaxified_logp``) and ``NumPyro``
   (``numpyro.infer.util.initialize_model``), when installed.
 
-Per call: the jitted function called on device arrays (median of many calls): rewrax's
+Per call: the jitted function called on device arrays (best of 25 rounds of calls): rewrax's
 ``logdensity`` (dict) and ``logdensity_flat`` against the hand-written function taking the
 same layout; also ``ValueGradFunction.__call__`` (NumPy in, NumPy out) to show the Python
 overhead.
@@ -160,16 +160,18 @@ def compile_in_subprocess(system, name):
 
 
 # -- per-call timings (in this process) ---------------------------------------------------------------
-def _time_calls(fn, args, number, repeat=15):
+def _time_calls(fn, args, number, repeat=25):
+    """Seconds per call: the best of ``repeat`` rounds of ``number`` calls (the least disturbed
+    by other work on the machine)."""
     _block(fn(*args))
-    best = []
+    rounds = []
     for _ in range(repeat):
         t0 = time.perf_counter()
         for _ in range(number):
             out = fn(*args)
         _block(out)
-        best.append((time.perf_counter() - t0) / number)
-    return float(np.median(best))
+        rounds.append((time.perf_counter() - t0) / number)
+    return float(np.min(rounds))
 
 
 def per_call(name, number):
@@ -260,8 +262,8 @@ def report(compile_rows, call_rows, machine):
         lines.append(f"| {name} | " + " | ".join(_fmt(row.get(k)) for k in
                                                   ("rewrax_jax_model", "rewrax_jax_model_dict",
                                                    "rewrax_logp_dlogp_function", "hand", "pymc", "numpyro")) + " |")
-    lines += ["", "Per call, jitted logp+grad on device arrays (median; ratio to the hand-written function "
-              "with the same input layout):", "",
+    lines += ["", "Per call, jitted logp+grad on device arrays (best of 25 rounds; ratio to the hand-written "
+              "function with the same input layout):", "",
               "| model | hand dict | rewrax dict (ratio) | hand flat | rewrax flat (ratio) | "
               "ValueGradFunction call | PyMC (ratio) | NumPyro (ratio) |", "|---|---|---|---|---|---|---|---|"]
     for name, row in call_rows.items():
