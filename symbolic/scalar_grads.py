@@ -41,13 +41,6 @@ def _pow_rule(xs, out, gz):
     return [ga, gb]
 
 
-def _undefined(op_name, reason):
-    def rule(xs, out, gz):
-        return [UndefinedGrad(op_name, i, reason) for i in range(len(xs))]
-
-    return rule
-
-
 RULES = {
     "add": lambda xs, out, gz: [gz] * len(xs),
     "mul": _mul_rule,

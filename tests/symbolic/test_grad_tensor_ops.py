@@ -28,7 +28,7 @@ REDUCTIONS = {
     "sum": lambda x, axis, keep: pt.sum(x, axis=axis, keepdims=keep),
     "mean": lambda x, axis, keep: pt.mean(x, axis=axis, keepdims=keep),
     "var": lambda x, axis, keep: pt.var(x, axis=axis, keepdims=keep),
-    "std": lambda x, axis, keep: pt.std(x, axis=axis, keepdims=keep) if True else None,
+    "std": lambda x, axis, keep: pt.std(x, axis=axis, keepdims=keep),
     "prod": lambda x, axis, keep: pt.prod(x, axis=axis, keepdims=keep),
     "logsumexp": lambda x, axis, keep: pt.logsumexp(x, axis=axis, keepdims=keep),
 }
