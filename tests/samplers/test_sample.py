@@ -212,3 +212,24 @@ def test_convergence_warnings_name_divergences():
                   return_inferencedata=False, target_accept=0.6)
     messages = [str(w.message) for w in caught if issubclass(w.category, rs.ConvergenceWarning)]
     assert any("divergences after tuning" in m for m in messages)
+
+
+def test_model_resampled_after_set_data_compiles_nothing():
+    import jax
+
+    import rewrax as rx
+
+    with rx.Model() as model:
+        y = rx.Data("y", np.array([1.0, 2.0, 3.0]))
+        mu = rx.Normal("mu", 0.0, 10.0)
+        rx.Normal("obs", mu, 1.0, observed=y)
+    kw = dict(draws=300, tune=300, chains=2, model=model, progressbar=False, return_inferencedata=False,
+              compute_convergence_checks=False)
+    first = rx.sample(random_seed=1, **kw).posterior["mu"].values
+    compiles = []
+    jax.monitoring.register_event_duration_secs_listener(
+        lambda name, secs, **k: compiles.append(name) if name == "/jax/core/compile/jaxpr_trace_duration" else None)
+    rx.set_data({"y": np.array([11.0, 12.0, 13.0])}, model=model)
+    second = rx.sample(random_seed=1, **kw).posterior["mu"].values
+    assert compiles == []  # nothing traced, so nothing compiled
+    assert abs(first.mean() - 2.0) < 0.3 and abs(second.mean() - 12.0) < 0.3
