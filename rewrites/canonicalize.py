@@ -16,7 +16,6 @@ from rewrax.rewrites.canonicalize_shape import SHAPE_RULES
 from rewrax.rewrites.rule import rule, rules
 from rewrax.symbolic.elemwise import Elemwise
 from rewrax.symbolic.math import ELEMWISE
-from rewrax.symbolic.type import TensorType
 
 ARITHMETIC = [
     # neutral elements (the engine refuses a result whose type or broadcasting differs)
@@ -55,11 +54,11 @@ ARITHMETIC = [
     "div_reciprocal:      true_div(?a, reciprocal(?b)) -> mul(?a, ?b)",
     "div_div_num:         true_div(true_div(?a, ?b), ?c) -> true_div(?a, mul(?b, ?c))",
     "add_self:            add(?x, ?x) -> mul(2, ?x)",
-    "mul_constants:       mul(?c, mul(?d, ?x)) -> mul(mul(?c, ?d), ?x) if const(?c), const(?d)",
-    "add_constants:       add(?c, add(?d, ?x)) -> add(add(?c, ?d), ?x) if const(?c), const(?d)",
+    "mul_constants:       mul(%c, mul(%d, ?x)) -> mul(mul(?c, ?d), ?x)",
+    "add_constants:       add(%c, add(%d, ?x)) -> add(add(?c, ?d), ?x)",
     # powers and roots
     "pow_pow_nonneg:      pow(pow(?x, ?a), ?b) -> pow(?x, mul(?a, ?b)) if nonneg(?x)",
-    "pow_pow_integer:     pow(pow(?x, ?a), ?b) -> pow(?x, mul(?a, ?b)) if integer_const(?a), integer_const(?b)",
+    "pow_pow_integer:     pow(pow(?x, %a), %b) -> pow(?x, mul(?a, ?b)) if integer_const(?a), integer_const(?b)",
     "sqrt_sqr:            sqrt(sqr(?x)) -> abs(?x)",
     "sqrt_pow_two:        sqrt(pow(?x, 2)) -> abs(?x)",
     "sqr_sqrt:            sqr(sqrt(?x)) -> ?x if nonneg(?x)",

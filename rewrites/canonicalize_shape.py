@@ -12,9 +12,9 @@ import numpy as np
 
 import rewrax.symbolic as pt
 from rewrax.rewrites.rule import rule, rules
-from rewrax.symbolic.elemwise import DimShuffle, Elemwise
-from rewrax.symbolic.reduce import Max, Min, Prod, Sum
-from rewrax.symbolic.shape_ops import MakeVector, Reshape, Shape, SpecifyShape
+from rewrax.symbolic.elemwise import DimShuffle
+from rewrax.symbolic.math import ELEMWISE
+from rewrax.symbolic.shape_ops import Reshape
 from rewrax.symbolic.subtensor import Subtensor, _is_slice, split_index_inputs
 from rewrax.symbolic.type import TensorType
 
@@ -212,7 +212,6 @@ def _drop_axes(var, axes):
 
 def _sum_mul(m):
     """``sum(c * x) -> c * sum(x)`` for all factors ``c`` constant along the summed axes."""
-    eg = m.eg
     factors = m.inputs("f")
     axes = _reduced(m.op(), factors[0].type.ndim)
     pulled, kept = [], []
@@ -284,6 +283,19 @@ def _sum_expand_dims(m):
     return type(op)(tuple(remap[a] for a in rest))(inner)
 
 
+def _has_constant_factor(eg, cid, node):
+    """Some factor of a summed product is constant along the summed axes (and some is not)."""
+    op, child = eg.ops[node[0]], eg.classes[node[1]]
+    axes = _reduced(op, child.type.ndim)
+    mul_id = eg.intern(ELEMWISE["mul"])
+    for n in child.nodes:
+        if n[0] == mul_id:
+            flags = [all(eg.classes[f].type.shape[a] == 1 for a in axes) for f in n[1:]]
+            if any(flags) and not all(flags):
+                return True
+    return False
+
+
 CODE = [
     rule("dimshuffle_identity", "DimShuffle(?x)", _dimshuffle_identity,
          when=lambda eg, cid, node: eg.ops[node[0]].new_order == tuple(range(eg.ops[node[0]].input_ndim))),
@@ -297,7 +309,7 @@ CODE = [
     rule("subtensor_lift_alloc", "Subtensor(Alloc:a, ...)", _lift_alloc),
     rule("subtensor_make_vector", "Subtensor(MakeVector:v, ?i)", _index_make_vector),
     rule("subtensor_shape", "Subtensor(Shape:s, ?i)", _shape_entry),
-    rule("sum_mul", "Sum(mul:f)", _sum_mul),
+    rule("sum_mul", "Sum(mul:f)", _sum_mul, when=_has_constant_factor),
     rule("sum_div", "Sum(true_div(?x, ?c))", _sum_div),
     rule("sum_neg", "Sum(neg(?x))", _sum_neg),
     rule("sum_of_fill", "Sum(second(?a, ?b))", _sum_of_fill),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 
-from rewrax.rewrites.pattern import PLit, PNode, PVar
+from rewrax.rewrites.pattern import PConst, PLit, PNode, PVar
 from rewrax.symbolic.math import ELEMWISE
 
 
@@ -78,6 +78,10 @@ def _emit(g, pending, bound, ind):
 
 
 def _emit_class(g, pat, src, rest, bound, ind):
+    if type(pat) is PConst:
+        g.emit(ind, f"if classes[{src}].const is not None:")
+        _emit_class(g, PVar(pat.name), src, rest, bound, ind + 1)
+        return
     if type(pat) is PVar:
         if pat.name in bound:
             g.emit(ind, f"if {bound[pat.name]} == {src}:")

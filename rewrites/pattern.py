@@ -6,7 +6,8 @@ Syntax (one term)::
     Sum:s(exp(?x))             an Op class (capitalised), its e-node bound to ``s``
     mul(?b, true_div(?a, ?b))  a variable used twice matches one class
 
-- ``?x`` matches any e-class; a second ``?x`` must be the same class.
+- ``?x`` matches any e-class; a second ``?x`` must be the same class; ``%c`` matches a
+  constant class only.
 - ``1``, ``-1``, ``0.5`` match constant classes whose every entry equals that number.
 - a head without arguments (``Elemwise:e``) matches any children; a final ``...`` argument
   (``Subtensor(Elemwise:e, ...)``) leaves the remaining children unmatched.
@@ -30,7 +31,7 @@ from rewrax.symbolic.scalar import SCALAR_OPS, Cast
 from rewrax.symbolic.shape_ops import Alloc, Join, MakeVector, Reshape, Shape, SpecifyShape
 from rewrax.symbolic.subtensor import Subtensor
 
-_TOKEN = re.compile(r"\s*(?:(\?[A-Za-z_]\w*(?:\.\.\.)?)|([A-Za-z_]\w*(?::[A-Za-z_]\w*)?)|"
+_TOKEN = re.compile(r"\s*(?:([?%][A-Za-z_]\w*(?:\.\.\.)?)|([A-Za-z_]\w*(?::[A-Za-z_]\w*)?)|"
                     r"(-?\d+(?:\.\d*)?(?:e-?\d+)?|-?inf)|([(),])|(\.\.\.))")
 
 #: Op classes a capitalised pattern head may name (rules add their own with ``op_class``).
@@ -62,6 +63,13 @@ class PVar:
 class PRest(PVar):
     def __repr__(self):
         return f"?{self.name}..."
+
+
+class PConst(PVar):
+    """``%c``: a variable that only matches constant classes."""
+
+    def __repr__(self):
+        return f"%{self.name}"
 
 
 class PLit:
@@ -144,6 +152,8 @@ def _parse(tokens, i, pattern, text):
     if i >= len(tokens):
         raise PatternError(f"unexpected end of {text!r}")
     tok = tokens[i]
+    if tok.startswith("%"):
+        return PConst(tok[1:]), i + 1
     if tok.startswith("?"):
         return (PRest(tok[1:-3]) if tok.endswith("...") else PVar(tok[1:])), i + 1
     if tok[0].isdigit() or tok[0] == "-" or tok in ("inf",):
@@ -202,7 +212,9 @@ def depth(term) -> int:
 def match_class(eg, pat, cid, s):
     """Substitutions extending ``s`` under which ``pat`` matches class ``cid``."""
     kind = type(pat)
-    if kind is PVar:
+    if kind is PConst and eg[cid].const is None:
+        return
+    if kind is PVar or kind is PConst:
         bound = s.get(pat.name)
         if bound is None:
             s2 = dict(s)

@@ -167,7 +167,7 @@ class Runner:
         return None
 
     def _rules_for(self, index, rules, op_id):
-        """(rule number, rule, element-wise op ids for its matcher) for the rules rooted at ``op_id``."""
+        """(number, rule, op ids for its matcher, depth, when, matcher) of the rules rooted at ``op_id``."""
         found = index.get(op_id)
         if found is None:
             op, eg = self.eg.ops[op_id], self.eg
@@ -177,8 +177,8 @@ class Runner:
             kind = _op_kind(op)
             found = index.get(kind)
             if found is None:
-                found = index[kind] = tuple((k, r, eg.head_ids(r.matcher.heads)) for k, r in enumerate(rules)
-                                            if r.accepts(op))
+                found = index[kind] = tuple((k, r, eg.head_ids(r.matcher.heads), r.depth, r.when, r.matcher)
+                                            for k, r in enumerate(rules) if r.accepts(op))
             index[op_id] = found
         return found
 
@@ -193,25 +193,28 @@ class Runner:
         classes = eg.classes
         far = 1 << 30
         banned = {k for k, b in banned_until.items() if b > it}
-        depths = [r.depth for r in rules]
+        out = []
         for cid in (list(classes) if full else region):
             cls = classes.get(cid)
             if cls is None or cls.const is not None:
                 continue  # a constant class is best as the constant: nothing to rewrite
             dist = region.get(cid, far)
             for node in cls.nodes:
-                for k, r, heads in self._rules_for(index, rules, node[0]):
-                    if (dist >= depths[k] and k not in full) or k in banned:
+                entries = index.get(node[0])
+                if entries is None:
+                    entries = self._rules_for(index, rules, node[0])
+                for k, r, heads, depth, when, matcher in entries:
+                    if (dist >= depth and k not in full) or k in banned:
                         continue
-                    if r.when is not None and not r.when(eg, cid, node):
+                    if when is not None and not when(eg, cid, node):
                         continue
-                    out = []
-                    r.matcher(eg, node, out, heads)
+                    matcher(eg, node, out, heads)
                     if out:
                         bucket = found.get(k)
                         if bucket is None:
                             bucket = found[k] = []
                         bucket.extend((cid, node, s) for s in out)
+                        out = []
         matches = []
         for k in sorted(found):
             r, hits = rules[k], found[k]

@@ -19,7 +19,7 @@ POWERS = [
     "pow_three:          pow(?x, 3) -> mul(?x, sqr(?x))",
     "pow_four:           pow(?x, 4) -> sqr(sqr(?x))",
     "reciprocal_from_div: true_div(1, ?x) -> reciprocal(?x)",
-    "div_by_constant:    true_div(?x, ?c) -> mul(?x, reciprocal(?c)) if nonzero_const(?c), float(?c)",
+    "div_by_constant:    true_div(?x, %c) -> mul(?x, reciprocal(?c)) if nonzero_const(?c), float(?c)",
     "neg_from_mul:       mul(-1, ?x...) -> neg(?x)",
     "sqr_from_mul:       mul(?x, ?x) -> sqr(?x)",
 ]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import rewrax.symbolic as pt
 from rewrax.rewrites.rule import rule, rules
-from rewrax.symbolic.elemwise import DimShuffle
 from rewrax.symbolic.reduce import LogSoftmax, LogSumExp, Softmax
 
 FORMS = [
