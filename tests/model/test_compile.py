@@ -425,3 +425,36 @@ def test_logp_fn_samples_with_blackjax():
     post_var = 1 / (1 / 25 + 2)
     post_mean = post_var * 10
     assert abs(draws.mean() - post_mean) < 0.15 and abs(draws.std() - np.sqrt(post_var)) < 0.15
+
+
+def test_jax_model_with_discrete_variables():
+    with rx.Model() as m:
+        lam = rx.Gamma("lam", 2.0, 1.0)
+        k = rx.Poisson("k", lam)
+        rx.Normal("y", k, 1.0, observed=2.5)
+    jm = m.jax_model()
+    assert jm.discrete == {"lam_log__": False, "k": True} and jm.logdensity_flat is None
+    assert jm.flat_names == ["lam_log__"] and jm.dtypes["k"].kind == "i"
+    with jax.enable_x64(True):
+        value = jm.logdensity({"lam_log__": 0.5, "k": 3}, dict(jm.data))
+        grad = jax.grad(lambda y: jm.logdensity({"lam_log__": y, "k": 3}, dict(jm.data)))(jnp.asarray(0.5))
+    lam_ = np.exp(0.5)
+    expected = st.gamma.logpdf(lam_, 2.0) + 0.5 + st.poisson.logpmf(3, lam_) + st.norm.logpdf(2.5, 3)
+    np.testing.assert_allclose(value, expected, rtol=1e-12)
+    # d/dy of [(2 - 1) log lam - lam + y + 3 log lam - lam], lam = exp(y)
+    np.testing.assert_allclose(grad, 1 - lam_ + 1 + 3 - lam_, rtol=1e-10)
+
+
+def test_models_without_free_variables():
+    with rx.Model() as m:
+        rx.Normal("y", 0.0, 1.0, observed=np.array([0.5, -0.5]))
+    expected = st.norm.logpdf([0.5, -0.5]).sum()
+    np.testing.assert_allclose(m.compile_logp()({}), expected, rtol=1e-12)
+    f = m.logp_dlogp_function()
+    logp, grad = f(np.zeros(0))
+    assert f.size == 0 and grad.shape == (0,)
+    np.testing.assert_allclose(logp, expected, rtol=1e-12)
+    logdensity, initial = m.logp_fn()
+    assert initial == {}
+    with jax.enable_x64(True):
+        np.testing.assert_allclose(logdensity({}), expected, rtol=1e-12)
