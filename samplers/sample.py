@@ -223,12 +223,16 @@ def _check_counts(draws, tune, chains, max_treedepth, target_accept):
 
 
 def _check_var_names(var_names, jm):
-    known = set(jm.value_names) | set(getattr(jm, "output_names", ()) or ())
+    """``var_names`` must name free variables or deterministics (what the posterior holds)."""
+    rv_names = dict(getattr(jm, "rv_names", None) or {})
+    known = {rv_names.get(n, n) for n in jm.value_names} | set(getattr(jm, "deterministic_names", None) or ())
     names = [var_names] if isinstance(var_names, str) else list(var_names)
-    if known and len(known) > len(jm.value_names):
-        unknown = [n for n in names if n not in known]
-        if unknown:
-            raise ValueError(f"var_names {unknown} are not variables of the model (known: {sorted(known)})")
+    if not rv_names and not getattr(jm, "deterministic_names", None):
+        return  # a hand-written JaxModel: its constrain() decides what exists
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ValueError(f"var_names {unknown} are not free variables or deterministics of the model "
+                         f"(known: {sorted(known)})")
 
 
 def _float_dtype(jm) -> str:

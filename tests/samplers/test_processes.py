@@ -75,3 +75,23 @@ def test_persistent_cache_spares_a_new_process_the_compilation(tmp_path):
     assert warm["backend"] < 0.5 * cold["backend"]
     off = run_python(CACHED, env={**env, "REWRAX_COMPILATION_CACHE": "0"})
     assert off["hits"] == 0
+
+
+IMPORT_ONLY = """
+    import json, jax
+    before = jax.config.jax_compilation_cache_dir
+    import rewrax as rx
+    after_import = jax.config.jax_compilation_cache_dir
+    from jaxmodels import conjugate_model
+    rx.sample(50, tune=50, chains=1, model=conjugate_model(), progressbar=False, compute_convergence_checks=False,
+              return_inferencedata=False)
+    print(json.dumps([before, after_import, jax.config.jax_compilation_cache_dir, jax.config.jax_enable_x64]))
+"""
+
+
+@pytest.mark.slow
+def test_no_jax_flag_is_touched_at_import(tmp_path):
+    before, after_import, after_sample, x64 = run_python(IMPORT_ONLY, env={"REWRAX_CACHE_DIR": str(tmp_path)})
+    assert before is None and after_import is None  # importing rewrax changes nothing
+    assert after_sample == str(tmp_path)  # the first sampler run points JAX's cache at ours
+    assert x64 is False  # float64 sampling ran inside jax.enable_x64(True), not by the global flag

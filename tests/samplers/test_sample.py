@@ -233,3 +233,45 @@ def test_model_resampled_after_set_data_compiles_nothing():
     second = rx.sample(random_seed=1, **kw).posterior["mu"].values
     assert compiles == []  # nothing traced, so nothing compiled
     assert abs(first.mean() - 2.0) < 0.3 and abs(second.mean() - 12.0) < 0.3
+
+
+def test_without_arviz_the_light_result_and_blackjax_summary(counted, monkeypatch):
+    from rewrax.samplers import diagnostics as diag_mod
+
+    monkeypatch.setattr(sys.modules["rewrax.samplers.sample"], "arviz_available", lambda: False)
+    monkeypatch.setattr(diag_mod, "arviz_available", lambda: False)
+    jm, _ = counted
+    res = rs.sample(1000, tune=500, chains=4, model=jm, random_seed=4, progressbar=False)  # InferenceData asked
+    assert isinstance(res, SamplingResult)
+    table = rs.summary(res)
+    row = table.loc("z")
+    z = res.posterior["z"].values
+    assert row["mean"] == pytest.approx(z.mean()) and row["sd"] == pytest.approx(z.std(ddof=1))
+    assert 0.99 < row["r_hat"] < 1.01 and 800 < row["ess_bulk"] < 4000
+    assert row["hdi_3%"] < z.mean() < row["hdi_97%"]
+    assert "ess_bulk" in str(table) and table.columns[0] == "mean"
+    if rs.results.arviz_available():  # BlackJAX's numbers are ArviZ's
+        import arviz as az
+
+        ds = az.convert_to_dataset(z)
+        assert row["ess_bulk"] == pytest.approx(float(az.ess(ds)["x"]), rel=1e-6)
+        assert row["r_hat"] == pytest.approx(float(az.rhat(ds)["x"]), rel=1e-6)
+
+
+def test_model_initvals_and_var_names():
+    import rewrax as rx
+
+    with rx.Model() as model:
+        mu = rx.Normal("mu", 0.0, 1.0)
+        sigma = rx.HalfNormal("sigma", 1.0)
+        rx.Deterministic("twice", 2 * mu)
+        rx.Normal("y", mu, sigma, observed=np.array([0.5, -0.2, 0.1]))
+    res = rx.sample(50, tune=0, chains=1, model=model, initvals={"sigma": 3.0, mu: 0.7}, init="adapt_diag",
+                    random_seed=1, progressbar=False, return_inferencedata=False, compute_convergence_checks=False,
+                    discard_tuned_samples=False, var_names=["mu", "twice"])
+    assert set(res.posterior) == {"mu", "twice"}
+    np.testing.assert_allclose(res.posterior["twice"].values, 2 * res.posterior["mu"].values)
+    # no warm-up and no jitter: the chain starts at the given values, so its first draw is near them
+    assert abs(res.posterior["mu"].values[0, 0] - 0.7) < 1.5
+    with pytest.raises(ValueError, match="var_names"):
+        rx.sample(10, tune=10, chains=1, model=model, var_names=["nope"], progressbar=False)
