@@ -16,7 +16,7 @@ from rewrax.model.distributions.distribution import (  # noqa: F401
     DISTRIBUTIONS, Continuous, Discrete, Distribution, distribution_of, support, support_point,
 )
 from rewrax.model.distributions.multivariate import (  # noqa: F401
-    Dirichlet, LKJCholeskyCov, Multinomial, MvNormal, MvStudentT, expand_packed_triangular,
+    Dirichlet, LKJCholeskyCov, LKJCorr, Multinomial, MvNormal, MvStudentT, expand_packed_triangular,
 )
 from rewrax.model.distributions.wrappers import Censored, Mixture, NormalMixture, Truncated  # noqa: F401
 
@@ -31,7 +31,7 @@ __all__ = [
     "Bernoulli", "Binomial", "BetaBinomial", "Poisson", "NegativeBinomial", "Geometric", "DiscreteUniform",
     "Categorical", "ZeroInflatedPoisson", "ZeroInflatedBinomial", "ZeroInflatedNegativeBinomial", "DiracDelta",
     # multivariate
-    "MvNormal", "MvStudentT", "Dirichlet", "Multinomial", "LKJCholeskyCov", "expand_packed_triangular",
+    "MvNormal", "MvStudentT", "Dirichlet", "Multinomial", "LKJCholeskyCov", "LKJCorr", "expand_packed_triangular",
     # built from other distributions
     "Mixture", "NormalMixture", "Censored", "Truncated",
 ]

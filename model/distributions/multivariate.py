@@ -279,6 +279,61 @@ class LKJCholeskyCov(Distribution):
         return check_parameters(res, eta > 0, msg="eta > 0")
 
 
+class LKJCorr(Distribution):
+    """LKJ(eta) distribution of ``n x n`` correlation matrices: density proportional to ``det(C)**(eta - 1)``.
+
+    The random variable is the matrix (support ``corr_matrix``). ``return_matrix=False`` (PyMC's
+    default) returns its upper triangle without the diagonal, as PyMC does; the model variable
+    holds the full matrix either way.
+    """
+
+    rv_type = rv.LKJCorrRV
+    support = constraints.corr_matrix
+    needs_op = True
+
+    def __new__(cls, name, n, eta, *, return_matrix=False, **kwargs):
+        corr = Distribution.__new__(cls, name, n=n, eta=eta, return_matrix=True, **kwargs)
+        return corr if return_matrix else _upper_triangle(corr, int(n))
+
+    @classmethod
+    def dist(cls, n, eta, *, return_matrix=False, shape=None, size=None, rng=None, **kwargs):
+        if kwargs:
+            raise TypeError(f"LKJCorr.dist() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}")
+        n = int(n)
+        if n < 2:
+            raise ValueError(f"LKJCorr needs n >= 2, got n={n}")
+        size = size_from_shape(shape, size, 2, "LKJCorr")
+        corr = make_rv(rv.LKJCorrRV(n), eta, size=size, rng=rng)
+        return corr if return_matrix else _upper_triangle(corr, n)
+
+    @staticmethod
+    def support_point(rv, shape, eta, op):
+        return pt.eye(op.n)
+
+    @staticmethod
+    def logp(value, eta, op):
+        n = op.n
+        chol = pt.cholesky(value)
+        diag = pt.diagonal(chol, axis1=-2, axis2=-1)
+        logdet = 2 * pt.sum(pt.log(diag), axis=-1)
+        k = np.arange(1, n)
+        b = pt.expand_dims(eta, -1) + (n - k - 1) / 2.0
+        log_z = pt.sum((2 * pt.expand_dims(eta, -1) - 2 + n - k) * (n - k) * np.log(2.0)
+                       + (n - k) * pt.betaln(b, b), axis=-1)
+        res = (eta - 1) * logdet - log_z
+        unit = pt.all(pt.lt(pt.abs(pt.diagonal(value, axis1=-2, axis2=-1) - 1), 1e-8), axis=-1)
+        symmetric = pt.all(pt.lt(pt.abs(value - _mT(value)), 1e-8), axis=(-2, -1))
+        res = bound(res, pt.all(diag > 0, axis=-1), unit, symmetric)
+        return check_parameters(res, eta > 0, msg="eta > 0")
+
+
+def _upper_triangle(corr, n):
+    rows, cols = np.triu_indices(n, 1)
+    flat = pt.reshape(corr, (*[corr.shape[i] for i in range(corr.type.ndim - 2)], n * n)) if corr.type.ndim > 2 \
+        else pt.flatten(corr)
+    return pt.take(flat, rows * n + cols, axis=-1)
+
+
 def unpack_cholesky(n, packed):
     """``(chol, corr, stds)`` from a packed Cholesky factor of a covariance."""
     chol = expand_packed_triangular(n, packed, lower=True)

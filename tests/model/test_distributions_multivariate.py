@@ -163,3 +163,31 @@ def test_truncated_upper_tail_mass_is_accurate():
     t = rx.Truncated.dist(rx.Normal.dist(0.0, 1.0), lower=12.0)
     expected = st.truncnorm(12, np.inf).logpdf(12.5)
     np.testing.assert_allclose(rx.logp(t, 12.5).eval(), expected, rtol=1e-9)
+
+
+@pytest.mark.parametrize("eta", [1.0, 2.5])
+def test_lkj_corr_density_integrates_to_one(eta):
+    # Monte Carlo over the cube of the three correlations of a 3 x 3 matrix (volume 8)
+    rng = np.random.default_rng(0)
+    r = rng.uniform(-1, 1, size=(200_000, 3))
+    c = np.broadcast_to(np.eye(3), (len(r), 3, 3)).copy()
+    for k, (i, j) in enumerate([(0, 1), (0, 2), (1, 2)]):
+        c[:, i, j] = c[:, j, i] = r[:, k]
+    pd = np.linalg.eigvalsh(c).min(-1) > 0
+    m = pt.tensor3("m")
+    dens = np.exp(rx.logp(rx.LKJCorr.dist(n=3, eta=eta, return_matrix=True), m).eval({m: c[pd]}))
+    estimate = 8 * dens.sum() / len(r)
+    assert estimate == pytest.approx(1.0, abs=0.01)
+
+
+def test_lkj_corr_forms_and_model():
+    packed = rx.LKJCorr.dist(n=3, eta=2.0)
+    full = rx.LKJCorr.dist(n=3, eta=2.0, return_matrix=True)
+    assert packed.type.shape == (3,) and full.type.shape == (3, 3)
+    c = rx.draw(full, random_seed=1)
+    np.testing.assert_allclose(c, c.T)
+    assert rx.logp(full, np.array([[1.0, 2.0, 0], [2.0, 1.0, 0], [0, 0, 1.0]])).eval() == -np.inf
+    with rx.Model() as m:
+        corr = rx.LKJCorr("C", n=3, eta=2.0)
+    assert corr.type.shape == (3,) and m.free_RVs[0].type.shape == (3, 3)
+    assert np.isfinite(m.compile_logp()(m.initial_point()))
