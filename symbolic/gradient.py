@@ -8,6 +8,8 @@ pullback. The result is an ordinary graph: it prints, rewrites, compiles and vec
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import warnings
 
 from rewrax.symbolic.basic import as_tensor_variable
@@ -172,6 +174,23 @@ def _backprop(wrt, grads, consider_constant):
     return grads, nulls
 
 
+@contextlib.contextmanager
+def _no_gc():
+    """Pause the cyclic garbage collector while the gradient graph is built.
+
+    Every new node is a reference cycle (Apply <-> outputs) that survives as part of the
+    result, so collections during the backward pass find nothing to free; on a 10,000-node
+    graph they took 40% of the time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _gradient_name(cost, w):
     if cost is not None and cost.name and w.name:
         return f"(d{cost.name}/d{w.name})"
@@ -243,7 +262,8 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
             keep = wrt_list + list(consider_constant or ()) + list(known_grads or ())
             for rewrite in COST_PREPROCESSORS:
                 cost = rewrite(cost, keep)
-    grads, nulls = _backprop(wrt_list, _start(cost, known_grads), consider_constant)
+    with _no_gc():
+        grads, nulls = _backprop(wrt_list, _start(cost, known_grads), consider_constant)
     result = []
     for w in wrt_list:
         if id(w) in nulls:
