@@ -369,7 +369,8 @@ _UNARY = {
     "exp2": lambda r: (TINY, INF),
     "expm1": lambda r: (max(-1.0, r[0]) if r[0] > -INF else -1.0, INF if r[1] > 700 else math.expm1(r[1])),
     "log": _log_range,
-    "log1p": lambda r: (-INF if r[0] <= -1 else math.log1p(r[0]), INF if r[1] == INF else math.log1p(max(r[1], -1 + 1e-300))),
+    "log1p": lambda r: (-INF, INF) if r[1] <= -1 else (-INF if r[0] <= -1 else math.log1p(r[0]),
+                                                       INF if r[1] == INF else math.log1p(r[1])),
     "sqrt": _sqrt_range,
     "sqr": _sqr_range,
     "abs": _abs_range,
@@ -432,7 +433,10 @@ def node_range(eg, op, children, out_type):
     lo, hi = _dtype_range(out_type)
     kind = type(op)
     if kind is Elemwise:
-        r = _elemwise_range(eg, op, children)
+        try:
+            r = _elemwise_range(eg, op, children)
+        except (ValueError, OverflowError, ZeroDivisionError):  # outside the function's domain
+            r = (-INF, INF)
     elif kind in (DimShuffle, SpecifyShape, Max) or kind.__name__ in ("Min", "Subtensor", "Reshape", "Sort"):
         r = (children[0].lo, children[0].hi)
     elif kind is Alloc or kind.__name__ == "Join":

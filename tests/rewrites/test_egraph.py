@@ -145,3 +145,11 @@ def test_rebuilt_egraphs_keep_their_invariants():
     ingest(eg, [expr])
     saturate(eg, ("canonicalize", "stabilize", "specialize"))
     eg.check_invariants()
+
+
+def test_ranges_outside_a_functions_domain_are_unknown():
+    eg = EGraph()
+    x = pt.vector("x")
+    for expr in (pt.log1p(-pt.exp(x) - 1.5), pt.log(-pt.exp(x)), pt.sqrt(-pt.exp(x)), pt.log1p(pt.constant(-1.5) + 0 * x)):
+        c = eg[eg.add_expr(expr)]
+        assert c.lo <= c.hi
