@@ -286,7 +286,7 @@ def apply_match(eg, rule, cid, node, subst, strict=False):
         new = out if isinstance(out, int) else eg.add_expr(out)
     except RewriteTypeError:
         raise
-    except (TypeError, ValueError, IndexError, NotImplementedError) as exc:
+    except Exception as exc:  # a rule that cannot build its replacement here: skip it, say so
         if strict:
             raise
         return f"error: {type(exc).__name__}: {exc}"
