@@ -4,9 +4,12 @@ from rewrax.model.distributions.continuous import (  # noqa: F401
     Beta, Exponential, Flat, Gamma, HalfFlat, HalfNormal, InverseGamma, LogNormal, Lognormal, Normal,
     TruncatedNormal, Uniform,
 )
-from rewrax.model.distributions.continuous_more import (  # noqa: F401
-    AsymmetricLaplace, Cauchy, ChiSquared, ExGaussian, Gumbel, HalfCauchy, HalfStudentT, Kumaraswamy, Laplace,
-    Logistic, LogitNormal, Moyal, Pareto, SkewNormal, StudentT, Triangular, VonMises, Wald, Weibull,
+from rewrax.model.distributions.continuous_location import (  # noqa: F401
+    AsymmetricLaplace, Cauchy, ExGaussian, Gumbel, HalfCauchy, HalfStudentT, Laplace, Logistic, Moyal, SkewNormal,
+    StudentT,
+)
+from rewrax.model.distributions.continuous_shape import (  # noqa: F401
+    ChiSquared, Kumaraswamy, LogitNormal, Pareto, Triangular, VonMises, Wald, Weibull,
 )
 from rewrax.model.distributions.discrete import (  # noqa: F401
     Bernoulli, BetaBinomial, Binomial, Categorical, DiracDelta, DiscreteUniform, Geometric, NegativeBinomial,

@@ -15,7 +15,7 @@ from rewrax.model.distributions.distribution import Continuous
 from rewrax.model.distributions.params import get_tau_sigma, icdf_bound, is_constant_value
 from rewrax.model.logprob.checks import bound, check_parameters
 from rewrax.model.logprob.math import (
-    LOG_2, LOG_PI, log_betainc, log_diff_exp, log_gammainc, log_gammaincc, logpow, normal_lccdf, normal_lcdf,
+    LOG_2, log_betainc, log_diff_exp, log_gammainc, log_gammaincc, logpow, normal_lccdf, normal_lcdf,
 )
 from rewrax.symbolic.random import basic as rv
 

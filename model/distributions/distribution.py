@@ -18,7 +18,7 @@ import rewrax.symbolic as pt
 from rewrax.model import constraints
 from rewrax.model.logprob.abstract import is_rv, register_icdf, register_logcdf, register_logprob
 from rewrax.model.logprob.shapes import broadcast_to_shape, infer_shape, rv_shape
-from rewrax.symbolic.random.op import RandomVariable, make_rv
+from rewrax.symbolic.random.op import make_rv
 from rewrax.symbolic.variable import Variable
 
 #: RandomVariable class -> Distribution class

@@ -29,7 +29,7 @@ def get_tau_sigma(tau=None, sigma=None):
 
 
 def _plain(x):
-    if isinstance(x, np.ndarray) and x.ndim == 0:
+    if isinstance(x, (np.ndarray, np.generic)) and np.ndim(x) == 0:
         return float(x)
     return x
 

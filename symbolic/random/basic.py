@@ -50,8 +50,8 @@ def _builder(cls, names, defaults=(), summary=""):
     Examples
     --------
     >>> import rewrax.symbolic as pt
-    >>> x = pt.random.{cls.name}({", ".join(repr(d) for d in _EXAMPLES.get(cls.name, ()))}size=(2,))
-    >>> x.eval().shape
+    >>> x = pt.random.{cls.name}({"".join(repr(d) + ", " for d in _EXAMPLES.get(cls.name, ()))}size=(2,))
+    >>> x.type.shape
     (2,)
     """
     return build
@@ -94,7 +94,7 @@ _EXAMPLES.update(normal=(0.0, 1.0), uniform=(0.0, 1.0), gamma=(2.0, 1.0), beta=(
                  truncated_normal=(0.0, 1.0, -1.0, 1.0), triangular=(0.0, 0.5, 1.0), weibull=(1.5,),
                  pareto=(3.0,), chisquare=(3.0,), vonmises=(0.0, 1.0), invgamma=(3.0,),
                  wald=(1.0, 1.0), exgaussian=(0.0, 1.0, 1.0), kumaraswamy=(2.0, 3.0),
-                 asymmetriclaplace=(1.0, 1.0))
+                 asymmetriclaplace=(1.0, 1.0), halfstudentt=(3.0,))
 
 normal = _builder(NormalRV, ("loc", "scale"), (0.0, 1.0), "Draws from a normal distribution N(loc, scale**2).")
 halfnormal = _builder(HalfNormalRV, ("loc", "scale"), (0.0, 1.0), "Draws of loc + |N(0, scale**2)|.")

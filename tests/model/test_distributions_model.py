@@ -67,7 +67,7 @@ def test_model_prints_distribution_lines():
 
 def test_observed_shape_and_dims_from_data():
     data = np.random.default_rng(0).normal(size=(2, 5, 10))
-    with rx.Model() as m:
+    with rx.Model():
         mu = rx.Normal("mu", 0.0, 1.0, shape=(5, 1))
         sigma = rx.HalfNormal("sigma", 5.0, shape=(1, 10))
         x = rx.Normal("x", mu=mu, sigma=sigma, observed=data)
