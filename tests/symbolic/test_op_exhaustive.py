@@ -9,7 +9,8 @@ is imported first, so Ops added later by anyone are found):
 - a vectorization rule (its own ``vectorize`` or the ``Blockwise`` default),
 - a NumPy reference (``perform``), or ``has_perform = False`` declared explicitly.
 
-Abstract bases (a leading underscore, or ``abstract = True`` in the class body) are skipped.
+Abstract bases (a leading underscore, or ``abstract = True`` in the class body) and Ops that
+tests define outside the rewrax packages are skipped.
 """
 
 import importlib
@@ -49,6 +50,8 @@ def concrete_ops():
     ops = {}
     for cls in _all_subclasses(Op):
         if cls.__name__.startswith("_") or cls.__dict__.get("abstract", False):
+            continue
+        if not cls.__module__.startswith("rewrax."):  # Ops that tests define for themselves
             continue
         ops[f"{cls.__module__}.{cls.__qualname__}"] = cls
     return dict(sorted(ops.items()))
