@@ -127,6 +127,9 @@ def _term_name(model, rv):
 
 
 def _minibatch_scale(rv, total_size):
+    if rv.type.ndim == 0:
+        raise ValueError(f"{rv.name}: total_size scales a minibatch along the leading dimension, but {rv.name} "
+                         "is a scalar")
     shape = rv.shape
     if isinstance(total_size, (int, np.integer)):
         return pt.cast(total_size, "float64") / pt.cast(shape[0], "float64")

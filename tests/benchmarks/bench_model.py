@@ -41,6 +41,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 MODELS = ("eight_schools", "hierarchical", "logistic", "chain200")
+QUICK = False
 CHAIN_N = 200
 
 
@@ -160,18 +161,21 @@ def compile_in_subprocess(system, name):
 
 
 # -- per-call timings (in this process) ---------------------------------------------------------------
-def _time_calls(fn, args, number, repeat=25):
-    """Seconds per call: the best of ``repeat`` rounds of ``number`` calls (the least disturbed
-    by other work on the machine)."""
-    _block(fn(*args))
-    rounds = []
+def _time_calls(fns, number, repeat=25):
+    """Seconds per call of each ``(fn, args)`` in ``fns``: the best of ``repeat`` rounds of
+    ``number`` calls. Rounds of the functions are interleaved, so that other work on the
+    machine disturbs them alike and their ratios stay meaningful."""
+    for fn, args in fns.values():
+        _block(fn(*args))
+    best = {k: np.inf for k in fns}
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        for _ in range(number):
-            out = fn(*args)
-        _block(out)
-        rounds.append((time.perf_counter() - t0) / number)
-    return float(np.min(rounds))
+        for key, (fn, args) in fns.items():
+            t0 = time.perf_counter()
+            for _ in range(number):
+                out = fn(*args)
+            _block(out)
+            best[key] = min(best[key], (time.perf_counter() - t0) / number)
+    return {k: float(v) for k, v in best.items()}
 
 
 def per_call(name, number):
@@ -209,21 +213,22 @@ def per_call(name, number):
 
         hand_flat = jax.jit(jax.value_and_grad(flat_density))
         hand_flat_args = (jnp.concatenate([jnp.ravel(jnp.asarray(v)) for v in init.values()]), hand_data)
-    return {
-        "hand_dict": _time_calls(hand_dict, hand_dict_args, number),
-        "rewrax_dict": _time_calls(rewrax_dict, (pos, data), number),
-        "hand_flat": _time_calls(hand_flat, hand_flat_args, number),
-        "rewrax_flat": _time_calls(rewrax_flat, (jnp.asarray(flat), data), number),
-        "rewrax_vgf_call": _time_calls(lambda x: vgf(x), (flat,), number),
-    }
+    fns = {"hand_dict": (hand_dict, hand_dict_args), "rewrax_dict": (rewrax_dict, (pos, data)),
+           "hand_flat": (hand_flat, hand_flat_args), "rewrax_flat": (rewrax_flat, (jnp.asarray(flat), data)),
+           "rewrax_vgf_call": (lambda x: vgf(x), (flat,))}
+    fns.update(_reference_fns(name))
+    return _time_calls(fns, number)
 
 
-def pymc_numpyro_per_call(name, number):
+def _reference_fns(name):
+    """PyMC's and NumPyro's jitted logp+grad, when installed (``QUICK`` skips them)."""
     import jax
 
     import sampling_models as sm
 
     out = {}
+    if QUICK:
+        return out
     try:
         from pymc.sampling.jax import get_jaxified_logp
 
@@ -231,7 +236,7 @@ def pymc_numpyro_per_call(name, number):
         logp = get_jaxified_logp(model, negative_logp=False)
         point = model.initial_point()
         values = [jax.numpy.asarray(point[v.name]) for v in model.value_vars]
-        out["pymc"] = _time_calls(jax.jit(jax.value_and_grad(lambda *xs: logp(xs))), values, number)
+        out["pymc"] = (jax.jit(jax.value_and_grad(lambda *xs: logp(xs))), values)
     except ImportError:
         pass
     try:
@@ -239,7 +244,7 @@ def pymc_numpyro_per_call(name, number):
 
         model, kwargs = chain_numpyro() if name == "chain200" else sm.numpyro_model(name)
         info = initialize_model(jax.random.PRNGKey(0), model, model_kwargs=kwargs)
-        out["numpyro"] = _time_calls(jax.jit(jax.value_and_grad(info.potential_fn)), (info.param_info.z,), number)
+        out["numpyro"] = (jax.jit(jax.value_and_grad(info.potential_fn)), (info.param_info.z,))
     except ImportError:
         pass
     return out
@@ -262,8 +267,8 @@ def report(compile_rows, call_rows, machine):
         lines.append(f"| {name} | " + " | ".join(_fmt(row.get(k)) for k in
                                                   ("rewrax_jax_model", "rewrax_jax_model_dict",
                                                    "rewrax_logp_dlogp_function", "hand", "pymc", "numpyro")) + " |")
-    lines += ["", "Per call, jitted logp+grad on device arrays (best of 25 rounds; ratio to the hand-written "
-              "function with the same input layout):", "",
+    lines += ["", "Per call, jitted logp+grad on device arrays (best of 25 interleaved rounds; ratio to the "
+              "hand-written function with the same input layout):", "",
               "| model | hand dict | rewrax dict (ratio) | hand flat | rewrax flat (ratio) | "
               "ValueGradFunction call | PyMC (ratio) | NumPyro (ratio) |", "|---|---|---|---|---|---|---|---|"]
     for name, row in call_rows.items():
@@ -292,6 +297,8 @@ def main(argv=None):
     parser.add_argument("--models", nargs="*", default=list(MODELS))
     parser.add_argument("--compile-one", nargs=2, metavar=("SYSTEM", "MODEL"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    global QUICK
+    QUICK = args.quick
     import jax
 
     jax.config.update("jax_enable_x64", True)  # a benchmark script, not library code
@@ -307,8 +314,6 @@ def main(argv=None):
             compile_rows[name][system] = seconds
             print(f"compile {name:14s} {system:28s} {_fmt(seconds)}" + (f"  ({err})" if err else ""), flush=True)
         call_rows[name] = per_call(name, args.number)
-        if not args.quick:
-            call_rows[name].update(pymc_numpyro_per_call(name, args.number))
         print(f"per call {name}: " + ", ".join(f"{k} {_fmt(v)}" for k, v in call_rows[name].items()), flush=True)
     import os
     import platform

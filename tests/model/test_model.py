@@ -267,3 +267,16 @@ def test_discrete_missing_values_become_a_discrete_free_variable():
         rx.Poisson("k", 3.0, observed=np.array([1.0, np.nan, 4.0]))
     assert m.discrete_value_vars[0].name == "k_unobserved"
     assert m.initial_point()["k_unobserved"].dtype.kind == "i"
+
+
+def test_total_size_scales_the_minibatch_likelihood():
+    data = np.array([0.5, -0.2, 1.0, 0.3])
+    with rx.Model() as m:
+        mu = rx.Normal("mu", 0.0, 1.0)
+        rx.Normal("y", mu, 1.0, observed=data, total_size=100)
+    expected = scipy.stats.norm.logpdf(0.1) + 25 * scipy.stats.norm.logpdf(data, 0.1).sum()
+    np.testing.assert_allclose(m.compile_logp()({"mu": 0.1}), expected, rtol=1e-12)
+    with rx.Model() as m2:
+        rx.Normal("s", 0.0, 1.0, observed=0.5, total_size=10)
+    with pytest.raises(ValueError, match="scalar"):
+        m2.logp()
