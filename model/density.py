@@ -105,7 +105,7 @@ def rv_logp_terms(model, rvs, jacobian=True):
         if jacobian and rv in jacobians:
             term = _add_event_aware(term, jacobians[rv])
         if rv in model.rvs_to_total_sizes:
-            term = term * _minibatch_scale(rv, model.rvs_to_total_sizes[rv])
+            term = term * _minibatch_scale(rv, model.rvs_to_values[rv], model.rvs_to_total_sizes[rv])
         if term.owner is None:  # a root (a constant density) is shared: name a copy
             term = pt.as_tensor_variable(term).copy()
         term.name = _term_name(model, rv)
@@ -126,11 +126,12 @@ def _term_name(model, rv):
     return f"{name}_logprob"
 
 
-def _minibatch_scale(rv, total_size):
+def _minibatch_scale(rv, value, total_size):
+    """``total_size / batch size`` (per dimension given), read from the observed data's shape."""
     if rv.type.ndim == 0:
         raise ValueError(f"{rv.name}: total_size scales a minibatch along the leading dimension, but {rv.name} "
                          "is a scalar")
-    shape = rv.shape
+    shape = [s if s is not None else value.shape[i] for i, s in enumerate(value.type.shape)]
     if isinstance(total_size, (int, np.integer)):
         return pt.cast(total_size, "float64") / pt.cast(shape[0], "float64")
     scale = 1.0
