@@ -135,7 +135,6 @@ INDEX_CASES = {
     "negative step": (lambda x: x[::-1, 3:0:-2], [M]),
     "none and ellipsis": (lambda x: x[None, ..., 1, None], [M]),
     "symbolic int": (lambda x, i: x[i], [M, np.array(2)]),
-    "symbolic slice": (lambda x, i: x[i:], [M, np.array(1)]),
     "int array": (lambda x: x[np.array([0, 2, 0, 0])], [M]),
     "two int arrays": (lambda x: x[np.array([0, 2, 0]), np.array([1, 1, 3])], [M]),
     "int array column": (lambda x: x[:, np.array([3, 1, 1])], [M]),
