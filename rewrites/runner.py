@@ -10,6 +10,7 @@ iterations (egg's ``BackoffScheduler``).
 
 from __future__ import annotations
 
+import os
 import time
 import warnings
 from collections import Counter
@@ -39,7 +40,8 @@ class Limits:
         Backoff scheduler: a rule with more matches than ``match_limit`` in one iteration is
         banned for ``ban_length`` iterations (both doubling with each ban).
     strict : bool
-        Re-raise errors raised by rule functions (for testing rules) instead of skipping.
+        Re-raise errors raised by rule functions (for testing rules) instead of skipping
+        them; the environment variable ``REWRAX_STRICT_RULES=1`` makes it the default.
     """
 
     node_limit: int | None = None
@@ -47,7 +49,7 @@ class Limits:
     time_limit: float | None = None
     match_limit: int = 2000
     ban_length: int = 3
-    strict: bool = False
+    strict: bool = field(default_factory=lambda: os.environ.get("REWRAX_STRICT_RULES", "") not in ("", "0"))
 
 
 @dataclass
