@@ -16,7 +16,7 @@ JAX samplers cannot raise, so the parameter checks of each random variable's den
 
 from __future__ import annotations
 
-import weakref
+from collections import OrderedDict
 
 import jax
 import jax.numpy as jnp
@@ -33,7 +33,10 @@ from rewrax.symbolic.random.op import RandomVariable
 from rewrax.symbolic.type import RandomKeyType
 from rewrax.symbolic.variable import Constant, SharedVariable, Variable
 
-_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+#: compiled drawers by (ids of the variables, mode), most recently used last. A drawer holds
+#: its graph, so the cache is bounded instead of weak (a weak key would never die).
+_CACHE: "OrderedDict" = OrderedDict()
+CACHE_SIZE = 64
 
 
 class _Drawer:
@@ -180,10 +183,13 @@ def draw(vars, draws: int = 1, random_seed=None, givens=None, mode=None):
 def _drawer(outputs, givens, mode):
     if givens:
         return _Drawer(outputs, givens, mode)
-    per_first = _CACHE.setdefault(outputs[0], {})
-    key = (tuple(id(o) for o in outputs[1:]), mode)
-    drawer = per_first.get(key)
-    if drawer is None or any(ref() is None for ref in drawer[1]):
-        drawer = (_Drawer(outputs, None, mode), [weakref.ref(o) for o in outputs[1:]])
-        per_first[key] = drawer
-    return drawer[0]
+    key = (tuple(id(o) for o in outputs), mode)
+    hit = _CACHE.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], outputs)):
+        _CACHE.move_to_end(key)
+        return hit[1]
+    drawer = _Drawer(outputs, None, mode)
+    _CACHE[key] = (list(outputs), drawer)
+    while len(_CACHE) > CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return drawer
