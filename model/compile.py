@@ -20,6 +20,7 @@ import jax
 import jax.numpy as jnp
 
 from rewrax.lower_jax.function import function
+from rewrax.model.context import UNSET
 from rewrax.model.density import _value_vars, replace_rvs_by_values
 from rewrax.model.flat import FlatDensity
 from rewrax.model.lowering import LiveData, _Lowered, checks_to_ninf, prepare, remove_checks  # noqa: F401
@@ -131,7 +132,7 @@ def compile_dlogp(model, vars=None, jacobian=True):
 
 
 def compile_d2logp(model, vars=None, jacobian=True, negate_output=None):
-    if negate_output is None or type(negate_output).__name__ == "_Unset":
+    if negate_output is None or negate_output is UNSET:
         warnings.warn(
             "compile_d2logp() returns the NEGATED Hessian by default (as PyMC 5 does); this default will change. "
             "Pass negate_output=False for the Hessian itself, or negate_output=True to keep the negation.",

@@ -24,6 +24,7 @@ from rewrax.model.context import NO_MODEL_MESSAGE, UNSET, _context_stack, modelc
 from rewrax.model.named import Deterministic, Potential  # noqa: F401
 from rewrax.model.value_grad import ValueGradFunction
 
+
 class Model:
     """A probabilistic model: a context recording variables, their values and densities.
 
@@ -166,7 +167,11 @@ class Model:
         return merged
 
     def add_coord(self, name, values=None, mutable=None, *, length=None):
-        """Declare the dimension ``name`` with coordinate ``values`` (or only a ``length``)."""
+        """Declare the dimension ``name`` with coordinate ``values`` (or only a ``length``).
+
+        ``mutable`` is accepted for PyMC compatibility and has no effect: a dimension's
+        length can change when a data container defines it (see :func:`rewrax.set_data`).
+        """
         _coords.add_coord(self, name, values, length)
 
     def add_coords(self, coords, *, lengths=None):

@@ -102,9 +102,12 @@ class ModelGraph:
             return f"{var.name}\n~\n{var.owner.op.print_name}"
         return f"{var.name}\n~\n{kind.capitalize()}"
 
-    def to_dot(self, var_names=None) -> str:
-        """The graph in the DOT language."""
+    def to_dot(self, var_names=None, figsize=None, dpi=None) -> str:
+        """The graph in the DOT language (``figsize`` in inches, ``dpi`` as graphviz takes them)."""
         lines = ["digraph {"]
+        if figsize is not None or dpi is not None:
+            size = f' size="{figsize[0]},{figsize[1]}"' if figsize is not None else ""
+            lines.append(f"\tgraph [{size.strip()}{' ' if size and dpi else ''}{f'dpi={dpi}' if dpi else ''}]")
         for k, (label, names) in enumerate(self.plates(var_names).items()):
             indent = "\t"
             if label:
@@ -140,6 +143,8 @@ def model_to_graphviz(model=None, var_names=None, formatting="plain", save=None,
         Write the picture to this file (format from the extension).
     """
     model = modelcontext(model)
+    if formatting != "plain":
+        raise ValueError(f"model_to_graphviz: formatting {formatting!r} is not supported; use 'plain'")
     try:
         import graphviz
     except ImportError as exc:
@@ -147,7 +152,7 @@ def model_to_graphviz(model=None, var_names=None, formatting="plain", save=None,
             "model_to_graphviz needs the graphviz package (pip install graphviz, plus the Graphviz binaries); "
             "rx.ModelGraph(model).to_dot() gives the DOT text without it"
         ) from exc
-    graph = graphviz.Source(ModelGraph(model).to_dot(var_names))
+    graph = graphviz.Source(ModelGraph(model).to_dot(var_names, figsize=figsize, dpi=dpi))
     if save is not None:
         path, _, fmt = str(save).rpartition(".")
         graph.render(filename=path or save, format=fmt or "png", cleanup=True)
