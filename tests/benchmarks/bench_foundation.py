@@ -145,7 +145,10 @@ def measure_first_result(n):
 
 # -- report ------------------------------------------------------------------------------------
 def report(overhead, graphs, number, repeat):
-    machine = f"{platform.processor() or platform.machine()}, jax {jax.__version__}, {jax.devices()[0].platform}"
+    import os
+
+    machine = (f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, load average "
+               f"{os.getloadavg()[0]:.1f}, jax {jax.__version__}, {jax.devices()[0].platform}")
     lines = ["## Foundation", "",
              f"`python tests/benchmarks/bench_foundation.py --write` ({machine}).", "",
              "### Per-call overhead of a compiled function", "",
