@@ -47,6 +47,9 @@ class _Formula:
     def ppf(self, q):
         return self._ppf(q)
 
+    def pmf(self, k):
+        return np.exp(self.logpdf(k))
+
 
 def _halfstudentt(nu, sigma):
     t = st.t(nu, 0, sigma)
@@ -129,8 +132,7 @@ CONTINUOUS = [
     Case("LogNormal", dict(mu=0.3, sigma=0.8), st.lognorm(0.8, scale=np.exp(0.3)), [-1, 0, 0.1, 1, 20], {"sigma": -1.0},
          icdf=True, grad_at=1.3),
     Case("StudentT", dict(nu=3.5, mu=1.0, sigma=2.0), st.t(3.5, 1, 2), [-100, -2, 1, 3, 1e4], {"nu": 0.0}, grad_at=0.2),
-    Case("HalfStudentT", dict(nu=3.5, sigma=2.0), _halfstudentt(3.5, 2.0), [-1, 0, 0.5, 3, 50], {"sigma": -1.0}, grad_at=0.6,
-         draws=False),
+    Case("HalfStudentT", dict(nu=3.5, sigma=2.0), _halfstudentt(3.5, 2.0), [-1, 0, 0.5, 3, 50], {"sigma": -1.0}, grad_at=0.6),
     Case("Cauchy", dict(alpha=1.0, beta=2.0), st.cauchy(1, 2), [-1e8, -3, 1, 5, 1e8], {"beta": -2.0}, icdf=True, grad_at=0.1),
     Case("HalfCauchy", dict(beta=2.0), st.halfcauchy(0, 2), [-1, 0, 1, 1e6], {"beta": 0.0}, icdf=True, grad_at=0.5),
     Case("Laplace", dict(mu=1.0, b=2.0), st.laplace(1, 2), [-50, 0, 1, 3, 60], {"b": -1.0}, icdf=True, grad_at=0.2),
@@ -178,8 +180,7 @@ DISCRETE = [
     Case("NegativeBinomial", dict(n=3.0, p=0.4), st.nbinom(3.0, 0.4), [0, 2, 30]),
     Case("Geometric", dict(p=0.3), st.geom(0.3), [0, 1, 2, 30], {"p": 0.0}, icdf=True),
     Case("DiscreteUniform", dict(lower=2, upper=7), st.randint(2, 8), [1, 2, 5, 7, 8], {"upper": 0}, icdf=True),
-    Case("ZeroInflatedPoisson", dict(psi=0.7, mu=3.0), _zip(0.7, 3.0), [0, 1, 4, 20], {"psi": 1.5}, draws=False),
-    Case("ZeroInflatedBinomial", dict(psi=0.7, n=10, p=0.3), _zib(0.7, 10, 0.3), [0, 1, 4, 10], {"psi": -0.5}, draws=False),
-    Case("ZeroInflatedNegativeBinomial", dict(psi=0.7, mu=3.0, alpha=2.0), _zinb(0.7, 3.0, 2.0), [0, 1, 4, 30],
-         draws=False),
+    Case("ZeroInflatedPoisson", dict(psi=0.7, mu=3.0), _zip(0.7, 3.0), [0, 1, 4, 20], {"psi": 1.5}),
+    Case("ZeroInflatedBinomial", dict(psi=0.7, n=10, p=0.3), _zib(0.7, 10, 0.3), [0, 1, 4, 10], {"psi": -0.5}),
+    Case("ZeroInflatedNegativeBinomial", dict(psi=0.7, mu=3.0, alpha=2.0), _zinb(0.7, 3.0, 2.0), [0, 1, 4, 30]),
 ]
