@@ -122,3 +122,26 @@ def test_truncated_and_censored_ops():
     assert op.param_names == ("lower", "upper", "mu", "sigma")
     with pytest.raises(NotImplementedError, match="multivariate"):
         pt.random.TruncatedRV(pt.random.MvNormalRV())
+
+
+def _all_rv_classes():
+    import inspect
+
+    import rewrax.symbolic.random as R
+
+    return sorted({c for _, c in inspect.getmembers(R, inspect.isclass)
+                   if issubclass(c, RandomVariable) and c is not RandomVariable}, key=lambda c: c.__name__)
+
+
+def test_every_random_variable_has_a_sampler_a_distribution_and_a_density():
+    from rewrax.lower_jax.random import SAMPLERS
+    from rewrax.model.distributions import DISTRIBUTIONS
+    from rewrax.model.logprob import LOGPROB
+
+    missing = []
+    for cls in _all_rv_classes():
+        for table, what in ((SAMPLERS, "JAX sampler"), (DISTRIBUTIONS, "Distribution"), (LOGPROB, "logp")):
+            if cls not in table:
+                missing.append(f"{cls.__name__}: {what}")
+        assert cls.print_name != RandomVariable.print_name, cls
+    assert not missing, missing
