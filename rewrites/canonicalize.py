@@ -125,7 +125,7 @@ def _adopt_constant_dtype(m):
 def _first_node(eg, cid, op_id):
     """The oldest e-node of class ``cid`` if it applies ``op_id`` (the input graph's own), or None."""
     order = eg.order
-    best = min(eg[cid].nodes, key=lambda n: order.get(n, 1 << 60))
+    best = min(eg.classes[eg.find(cid)].nodes, key=lambda n: order.get(n, 1 << 60))
     return best if best[0] == op_id else None
 
 
@@ -184,10 +184,12 @@ def _sink_second(m):
 
 
 # cheap tests of a root e-node, so broad patterns do not build matches they would decline
+# (they run on the rebuilt e-graph: class ids are canonical, ``eg.classes[c]`` is direct)
 def _mixed_constant(eg, cid, node):
-    dtype = getattr(eg.classes[cid].type, "dtype", None)
+    classes = eg.classes
+    dtype = getattr(classes[cid].type, "dtype", None)
     for c in node[1:]:
-        k = eg[c]
+        k = classes[c]
         if k.const is not None and k.type.dtype != dtype:
             return True
     return False
@@ -201,12 +203,14 @@ def _chain_top(eg, cid, node):
 
 
 def _two_constants(eg, cid, node):
-    return sum(1 for c in node[1:] if eg[c].const is not None) >= 2
+    classes = eg.classes
+    return sum(1 for c in node[1:] if classes[c].const is not None) >= 2
 
 
 def _has_second(eg, cid, node):
     sid = eg.intern(ELEMWISE["second"])
-    return any(n[0] == sid for c in node[1:] for n in eg[c].nodes)
+    classes = eg.classes
+    return any(n[0] == sid for c in node[1:] for n in classes[c].nodes)
 
 
 CODE = [

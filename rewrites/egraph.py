@@ -158,6 +158,7 @@ class EGraph:
         self.n_unions = 0
         self.fold_limit = 4096
         self._head_cache = {}
+        self._stale = set()  # classes whose e-node lists need re-canonicalising
         self._keep = []  # variables whose id() keys var_class stay alive with the e-graph
 
     # -- ops and nodes ---------------------------------------------------------------------
@@ -332,6 +333,11 @@ class EGraph:
                 for c in sorted(todo):
                     if c in self.classes:
                         an.propagate(self, self.classes[c])
+        # e-node lists are re-canonicalised once, at the end (a big add node whose children
+        # merge one by one would otherwise be rewritten after every merge)
+        stale, self._stale = self._stale, set()
+        for c in {self.find(c) for c in stale}:
+            self._canon_nodes(self.classes[c])
 
     def _repair(self, cid):
         cls = self.classes[cid]
@@ -350,9 +356,8 @@ class EGraph:
             fresh[node] = pcls
         cls = self.classes[find(cid)]
         cls.parents = list(fresh.items()) if cls.id == cid else cls.parents + list(fresh.items())
-        for pcls in {find(p) for p in fresh.values()}:
-            self._canon_nodes(self.classes[pcls])
-        self._canon_nodes(self.classes[find(cid)])
+        self._stale.update(fresh.values())
+        self._stale.add(cid)
 
     def canonicalize_all(self):
         """Canonical, duplicate-free e-node lists in every class (before extraction)."""
