@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 import rewrax.symbolic as pt
+from rewrax.rewrites.analysis import TINY
 from rewrax.rewrites.canonicalize_shape import SHAPE_RULES
 from rewrax.rewrites.rule import rule, rules
 from rewrax.symbolic.elemwise import Elemwise
@@ -183,6 +184,42 @@ def _sink_second(m):
     return None
 
 
+def _float_bounds(cls):
+    """Bounds that hold for computed floats too: ``exp(x) > 0`` in real arithmetic, but
+    ``exp(-800) == 0`` in float64, so a strict-sign fact only says ``>= 0`` here."""
+    lo = 0.0 if cls.lo == TINY else cls.lo
+    hi = 0.0 if cls.hi == -TINY else cls.hi
+    return lo, hi
+
+
+_DECIDE = {
+    "ge": lambda a, b: True if a[0] >= b[1] else (False if a[1] < b[0] else None),
+    "gt": lambda a, b: True if a[0] > b[1] else (False if a[1] <= b[0] else None),
+    "le": lambda a, b: True if a[1] <= b[0] else (False if a[0] > b[1] else None),
+    "lt": lambda a, b: True if a[1] < b[0] else (False if a[0] >= b[1] else None),
+}
+
+
+def _comparison_by_range(m):
+    """``sigmoid(x) >= 0 -> True``: a comparison the value ranges decide (NaN aside)."""
+    decide = _DECIDE[m.op().scalar_op.name]
+    a, b = m.input_classes()
+    answer = decide(_float_bounds(a), _float_bounds(b))
+    if answer is None:
+        return None
+    x, y = m.inputs()
+    return pt.second(x, pt.second(y, pt.constant(np.bool_(answer))))
+
+
+def _all_true(m):
+    """``all(second(a, True)) -> True`` (and ``any(second(a, False)) -> False``): whatever a is."""
+    op = m.op()
+    value = m.cls("b").uniform
+    if value is None or bool(value) != (type(op).__name__ == "All") or m.type.ndim != 0:
+        return None
+    return pt.constant(np.bool_(value))
+
+
 # cheap tests of a root e-node, so broad patterns do not build matches they would decline
 # (they run on the rebuilt e-graph: class ids are canonical, ``eg.classes[c]`` is direct)
 def _mixed_constant(eg, cid, node):
@@ -220,6 +257,9 @@ CODE = [
     rule("merge_add_constants", "add(?x...)", _merge_constants, when=_two_constants),
     rule("merge_mul_constants", "mul(?x...)", _merge_constants, when=_two_constants),
     rule("sink_second", "Elemwise", _sink_second, when=_has_second),
+    rule("comparison_by_range", "Elemwise", _comparison_by_range,
+         when=lambda eg, cid, node: getattr(eg.ops[node[0]].scalar_op, "name", None) in _DECIDE),
+    rule("reduce_of_constant_fill", "Reduce(second(?a, ?b))", _all_true),
 ]
 
 CANONICALIZE = rules("canonicalize", ARITHMETIC + CODE) + SHAPE_RULES

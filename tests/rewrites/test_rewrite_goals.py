@@ -88,6 +88,8 @@ GOALS = [
     ("and_self", "and_(x > 0.5, x > 0.5)", "x > 0.5", C),
     ("or_self", "or_(x > 0.5, x > 0.5)", "x > 0.5", C),
     ("second_value", "second(x, y)", "y", C),
+    ("comparison_by_range", "sigmoid(x) >= 0", "second(sigmoid(x), second(constant(np.int8(0)), constant(True)))", C),
+    ("reduce_of_constant_fill", "all(second(x, constant(True)))", "constant(True)", C),
     # canonicalize: rules with code
     ("constant_dtype", "x + constant(np.array([1], dtype='int8'))", "x + constant(np.array([1.0]))", C),
     ("flatten_add", "(a + b) + c", "add(a, b, c)", C),
@@ -169,6 +171,8 @@ GOALS = [
 ]
 
 MORE = [
+    ("comparison_by_range", "exp(x) > -1.0", "second(exp(x), second(constant(-1.0), constant(True)))", C),
+    ("comparison_by_range", "sqr(x) < -0.5", "second(sqr(x), second(constant(-0.5), constant(False)))", C),
     # the same rules on other shapes and forms
     ("log1p_from_log", "log(a + 1 + b)", "log1p(a + b)", CS),
     ("softmax_from_exp", "exp(x) / sum(exp(x))", "softmax(x)", ST),

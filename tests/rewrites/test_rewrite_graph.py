@@ -207,3 +207,15 @@ def test_rewritten_gradients_of_a_model_density_keep_their_values():
     f, g = rx.function([mu, log_sigma], outs, mode="FAST_COMPILE"), rx.function([mu, log_sigma], rewritten)
     for point in [(0.1, 0.2), (-2.0, 1.5)]:
         np.testing.assert_allclose(g(*point), f(*point), rtol=1e-12)
+
+
+def test_comparisons_decided_by_value_ranges():
+    x = pt.vector("x")
+    assert rx.rewrite_graph(pt.all(pt.sigmoid(x) >= 0)).owner is None  # the constant True
+    # exp(x) > 0 in real arithmetic, but exp(-800) == 0 in float64: left alone
+    assert str(rx.rewrite_graph(pt.exp(x) > 0).owner.op) == "Gt"
+    l = pt.vector("l")
+    logp = rx.logp(rx.Bernoulli.dist(logit_p=l), np.array([1, 0, 1]))
+    f = rx.function([l], logp)
+    assert "Sigmoid" not in rx.dprint(f, file="str")  # the 0 <= p <= 1 check needs no sigmoid
+    np.testing.assert_allclose(f(np.array([-800.0, 800.0, 3.0])), [-800.0, -800.0, -np.logaddexp(0, -3.0)])
