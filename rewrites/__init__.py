@@ -8,7 +8,7 @@ from rewrax.rewrites.pattern import PatternError, op_class  # noqa: F401
 from rewrax.rewrites.pipeline import (  # noqa: F401
     DEFAULT_RULES, PIPELINE, all_rules, register, rewrite_graph, unregister,
 )
-from rewrax.rewrites.rule import GUARDS, Match, Rule, RuleSet, guard, parse_rule, rule, rules  # noqa: F401
+from rewrax.rewrites.rulesets import GUARDS, Match, Rule, RuleSet, guard, parse_rule, rule, rules  # noqa: F401
 from rewrax.rewrites.runner import Limits, Report, RewriteLimitWarning  # noqa: F401
 from rewrax.rewrites.specialize import SPECIALIZE  # noqa: F401
 from rewrax.rewrites.stabilize import STABILIZE  # noqa: F401

@@ -14,7 +14,7 @@ import numpy as np
 import rewrax.symbolic as pt
 from rewrax.rewrites.analysis import TINY
 from rewrax.rewrites.canonicalize_shape import SHAPE_RULES
-from rewrax.rewrites.rule import rule, rules
+from rewrax.rewrites.rulesets import rule, rules
 from rewrax.symbolic.elemwise import Elemwise
 from rewrax.symbolic.math import ELEMWISE
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 import rewrax.symbolic as pt
-from rewrax.rewrites.rule import rule, rules
+from rewrax.rewrites.rulesets import rule, rules
 from rewrax.symbolic.elemwise import DimShuffle
 from rewrax.symbolic.math import ELEMWISE
 from rewrax.symbolic.shape_ops import Reshape

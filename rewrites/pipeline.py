@@ -15,7 +15,7 @@ from rewrax.rewrites.canonicalize import CANONICALIZE
 from rewrax.rewrites.egraph import EGraph
 from rewrax.rewrites.extract import build, default_cost, extract
 from rewrax.rewrites.runner import Limits, Report, Runner
-from rewrax.rewrites.rule import RuleSet
+from rewrax.rewrites.rulesets import RuleSet
 from rewrax.rewrites.specialize import SPECIALIZE
 from rewrax.rewrites.stabilize import STABILIZE
 from rewrax.symbolic.graph import _as_list, io_toposort
@@ -95,9 +95,8 @@ def rewrite_graph(graph, include=("canonicalize",), exclude=(), explain=False, r
     --------
     >>> import rewrax as rx, rewrax.symbolic as pt
     >>> x = pt.vector("x")
-    >>> rx.dprint(rx.rewrite_graph(pt.log(1 + x), include=("stabilize",)))
-    Log1p [id A]
-     └─ x [id B]
+    >>> print(rx.rewrite_graph(pt.log(1 + x), include=("stabilize",)).owner.op)
+    Log1p
     """
     outputs, single = _as_list(graph)
     if isinstance(include, str) or isinstance(exclude, str):

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from rewrax.rewrites.egraph import ConstLeaf, Leaf, RewriteTypeError
-from rewrax.rewrites.rule import Match
+from rewrax.rewrites.rulesets import Match
 
 
 class RewriteLimitWarning(UserWarning):

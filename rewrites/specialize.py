@@ -7,7 +7,7 @@ Powers become squares, roots and products, divisions by constants multiplication
 from __future__ import annotations
 
 import rewrax.symbolic as pt
-from rewrax.rewrites.rule import rule, rules
+from rewrax.rewrites.rulesets import rule, rules
 from rewrax.symbolic.linalg import Dot
 
 POWERS = [

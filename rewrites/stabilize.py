@@ -9,7 +9,7 @@ naively (``log(exp(-0.5 * z**2) / sqrt(2 * pi))``) exact in the tails, and a Ber
 from __future__ import annotations
 
 import rewrax.symbolic as pt
-from rewrax.rewrites.rule import rule, rules
+from rewrax.rewrites.rulesets import rule, rules
 from rewrax.symbolic.reduce import LogSoftmax, LogSumExp, Softmax
 
 FORMS = [

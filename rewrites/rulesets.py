@@ -8,7 +8,7 @@ or ``None``. Rule sets are values combined with ``+``.
 
 Examples
 --------
->>> from rewrax.rewrites.rule import rules
+>>> from rewrax.rewrites.rulesets import rules
 >>> mine = rules("mydb", ["log_exp_twice: log(exp(exp(?x))) -> exp(?x)"])
 >>> [r.name for r in mine]
 ['log_exp_twice']
