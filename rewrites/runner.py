@@ -39,6 +39,9 @@ class Limits:
     match_limit, ban_length : int
         Backoff scheduler: a rule with more matches than ``match_limit`` in one iteration is
         banned for ``ban_length`` iterations (both doubling with each ban).
+    class_limit : int
+        No rule adds to an e-class holding this many e-nodes (cycles through constant
+        arithmetic, such as ``c + (d + x)`` around a loop, would grow one without end).
     strict : bool
         Re-raise errors raised by rule functions (for testing rules) instead of skipping
         them; the environment variable ``REWRAX_STRICT_RULES=1`` makes it the default.
@@ -49,6 +52,7 @@ class Limits:
     time_limit: float | None = None
     match_limit: int = 2000
     ban_length: int = 3
+    class_limit: int = 24
     strict: bool = field(default_factory=lambda: os.environ.get("REWRAX_STRICT_RULES", "") not in ("", "0"))
 
 
@@ -231,6 +235,7 @@ class Runner:
 
     def _apply(self, matches, report):
         eg, done = self.eg, self.done
+        class_limit = self.limits.class_limit
         for k, (r, cid, node, s) in enumerate(matches):
             if k % 512 == 511 and (time.perf_counter() - self.start > self.time_limit
                                    or eg.n_nodes >= self.node_limit):
@@ -246,6 +251,9 @@ class Runner:
                 vkey = (key, versions, eg[cid].version)
                 if vkey in done:
                     continue
+            if len(eg[cid].nodes) >= class_limit:
+                report.rejected[r.name] += 1
+                continue
             outcome = apply_match(eg, r, cid, node, s, self.limits.strict)
             if outcome is None and r.coded:
                 done.add(vkey)
