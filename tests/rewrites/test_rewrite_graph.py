@@ -219,3 +219,19 @@ def test_comparisons_decided_by_value_ranges():
     f = rx.function([l], logp)
     assert "Sigmoid" not in rx.dprint(f, file="str")  # the 0 <= p <= 1 check needs no sigmoid
     np.testing.assert_allclose(f(np.array([-800.0, 800.0, 3.0])), [-800.0, -800.0, -np.logaddexp(0, -3.0)])
+
+
+@pytest.mark.parametrize("build", [
+    lambda a: (pt.exp(a) ** 2) ** 0.5,
+    lambda a: pt.log(pt.exp(pt.log(0.5 / (pt.exp(pt.tanh(pt.constant(2.0))) * (pt.exp(a) / pt.exp(pt.tanh(pt.constant(2.0))))))
+                            + pt.log(pt.exp(pt.log(pt.exp(a)) + pt.log(pt.exp(pt.log(pt.constant(0.5)))))))),
+], ids=["power_of_power_of_exp", "constant_sums_around_a_cycle"])
+def test_graphs_that_once_grew_without_end_now_saturate(build):
+    a = pt.scalar("a")
+    expr = build(a)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RewriteLimitWarning)
+        out, report = rx.rewrite_graph(expr, include=("canonicalize", "stabilize", "specialize"), return_report=True)
+    assert all(p.stop_reason == "saturated" for p in report.phases)
+    f, g = rx.function([a], expr, mode="FAST_COMPILE"), rx.function([a], out, mode="FAST_COMPILE")
+    np.testing.assert_allclose(g(0.3), f(0.3), rtol=1e-12)
