@@ -18,9 +18,10 @@ from pathlib import Path
 _SETTING = {"enabled": None, "path": None}  # None: decide from the environment on first use
 _APPLIED = {"done": False}
 
-#: programs compiling faster than this are not written to disk (JAX's default is 1 s, which
-#: would skip most sampler programs of small models)
-MIN_COMPILE_TIME_SECS = 0.2
+#: programs compiling faster than this are not written to disk. JAX's default (1 s) would skip
+#: most sampler programs of small models; a warm start should find all of them (the start
+#: check, the chunk program, the constrain map), so ours are all written
+MIN_COMPILE_TIME_SECS = 0.0
 
 
 def default_cache_dir() -> Path:

@@ -51,14 +51,18 @@ class Program:
         self._compiled = {}
         self.constrain = jax.jit(jax.vmap(jax_model.constrain, in_axes=(0, None)))
 
-    def run_chunk(self, carry, data, stages):
-        """Advance every chain by ``len(stages)`` iterations (compiled once per signature)."""
+    def compiled_chunk(self, carry, data, stages):
+        """The executable of the chunk program for these arguments (compiled once per signature)."""
         key = _signature((carry, data, stages))
         executable = self._compiled.get(key)
         if executable is None:
             lowered = self._chunk_jit.lower(carry, data, stages)
             executable = self._compiled[key] = lowered.compile(compiler_options=compile_options(lowered))
-        return executable(carry, data, stages)
+        return executable
+
+    def run_chunk(self, carry, data, stages):
+        """Advance every chain by ``len(stages)`` iterations."""
+        return self.compiled_chunk(carry, data, stages)(carry, data, stages)
 
     # -- the per-chain functions ---------------------------------------------------------------
     def _transition(self, key, states, adapt_states, data, stage):

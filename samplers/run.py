@@ -36,6 +36,7 @@ class RunOutput(NamedTuple):
     n_tune_done: int
     n_draws_done: int
     interrupted: bool
+    compile_time: float
     sampling_time: float
     carry: object
 
@@ -55,6 +56,9 @@ def run_chunks(program, carry, data, codes, chunk=DEFAULT_CHUNK, progressbar=Tru
 
     stages = chunk_stages(codes, chunk)
     total, n_tune = len(codes), int(np.sum(codes < SAMPLE))
+    start = time.perf_counter()
+    program.compiled_chunk(carry, data, stages[0])  # compile (or load from the cache) before the clock
+    compile_time = time.perf_counter() - start
     bar = _progress(total, description, progressbar)
     positions, stats, warm_positions, warm_stats, done, divergences = [], [], [], [], 0, 0
     pending, interrupted, start = None, False, time.perf_counter()
@@ -91,7 +95,7 @@ def run_chunks(program, carry, data, codes, chunk=DEFAULT_CHUNK, progressbar=Tru
             bar.close()
     jax.block_until_ready(carry) if not interrupted else None
     return RunOutput(positions, stats, warm_positions, warm_stats, min(done, n_tune), max(done - n_tune, 0), interrupted,
-                     time.perf_counter() - start, carry)
+                     compile_time, time.perf_counter() - start, carry)
 
 
 def _progress(total, description, enabled):

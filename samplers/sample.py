@@ -147,8 +147,12 @@ def _run(jm, model, plan, ctx, codes, *, draws, tune, chains, random_seed, initv
         print(steps, flush=True)
     out = run_chunks(program, carry, data, codes, chunk_size, progressbar, callback,
                      keep_warmup=not discard_tuned_samples, description=description)
+    if out.interrupted and out.n_draws_done == 0:
+        raise KeyboardInterrupt(f"sampling interrupted during warm-up ({out.n_tune_done} of {tune} iterations): "
+                                "no draws to return")
     groups = _collect(program, layout, out, data, jm, var_names, not discard_tuned_samples)
-    attrs = {"sampling_time": out.sampling_time, "tuning_steps": out.n_tune_done, "draws": out.n_draws_done,
+    attrs = {"sampling_time": out.sampling_time, "compile_time": out.compile_time,
+             "tuning_steps": out.n_tune_done, "draws": out.n_draws_done,
              "chains": chains, "sampler": steps.replace("\n", " "),
              "total_time": time.perf_counter() - start}
     result = _package(groups, jm, attrs, return_inferencedata, idata_kwargs)

@@ -95,3 +95,21 @@ def test_no_jax_flag_is_touched_at_import(tmp_path):
     assert before is None and after_import is None  # importing rewrax changes nothing
     assert after_sample == str(tmp_path)  # the first sampler run points JAX's cache at ours
     assert x64 is False  # float64 sampling ran inside jax.enable_x64(True), not by the global flag
+
+
+USER_CACHE = """
+    import json, jax
+    jax.config.update("jax_compilation_cache_dir", USER_DIR)
+    import rewrax as rx
+    from jaxmodels import conjugate_model
+    rx.sample(50, tune=50, chains=1, model=conjugate_model(), progressbar=False, compute_convergence_checks=False,
+              return_inferencedata=False)
+    print(json.dumps(jax.config.jax_compilation_cache_dir))
+"""
+
+
+@pytest.mark.slow
+def test_the_users_jax_cache_folder_wins(tmp_path):
+    mine, theirs = tmp_path / "rewrax", tmp_path / "user"
+    out = run_python(USER_CACHE.replace("USER_DIR", repr(str(theirs))), env={"REWRAX_CACHE_DIR": str(mine)})
+    assert out == str(theirs) and not mine.exists()

@@ -118,6 +118,16 @@ def test_interrupt_returns_partial_draws(counted):
     assert seen[0].phase == "tune" and seen[0].total == 1000
 
 
+def test_interrupt_during_warmup_raises(counted):
+    jm, _ = counted
+
+    def callback(info):
+        raise KeyboardInterrupt
+
+    with pytest.warns(RuntimeWarning, match="interrupted"), pytest.raises(KeyboardInterrupt, match="no draws"):
+        quick(jm, random_seed=1, callback=callback)
+
+
 def test_progressbar_and_step_printout(counted, capsys):
     jm, _ = counted
     quick(jm, random_seed=1, progressbar=True, draws=100, tune=100)
