@@ -9,6 +9,9 @@ on the model's ``logdensity`` function object, so a second ``rx.sample`` compile
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
+import threading
 import weakref
 from typing import NamedTuple
 
@@ -18,6 +21,10 @@ import jax
 import jax.numpy as jnp
 
 from rewrax.samplers.adaptation import IDLE
+
+#: one background thread compiles the chunk program (and the constrain map) while the main
+#: thread checks the starting points: XLA releases the GIL while it compiles
+_COMPILER = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="rewrax-compile")
 
 
 class Carry(NamedTuple):
@@ -48,21 +55,54 @@ class Program:
         self.stat_names = _stat_names(self.kernels)
         self.init = jax.jit(self._init)
         self._chunk_jit = jax.jit(self._run_chunk, donate_argnums=0)
-        self._compiled = {}
-        self.constrain = jax.jit(jax.vmap(jax_model.constrain, in_axes=(0, None)))
+        self._constrain_jit = jax.jit(jax.vmap(jax_model.constrain, in_axes=(0, None)))
+        self._compiled = {}  # (which, signature) -> executable, or the Future of one
+        self._lock = threading.Lock()
+
+    # -- compiled executables --------------------------------------------------------------------
+    def _executable(self, which, args, context=None, background=False):
+        """The compiled ``which`` ("chunk" or "constrain") for ``args`` (arrays or shapes)."""
+        key = (which, _signature(args))
+        with self._lock:
+            entry = self._compiled.get(key)
+            if entry is None:
+                compile_ = lambda: self._compile(which, args, context)  # noqa: E731
+                entry = self._compiled[key] = _COMPILER.submit(compile_) if background else compile_()
+        if background:
+            return None
+        if isinstance(entry, concurrent.futures.Future):
+            entry = entry.result()
+            with self._lock:
+                self._compiled[key] = entry
+        return entry
+
+    def _compile(self, which, args, context):
+        jitted = self._chunk_jit if which == "chunk" else self._constrain_jit
+        with context() if context is not None else contextlib.nullcontext():
+            lowered = jitted.lower(*args)
+            options = compile_options(lowered) if which == "chunk" else {}
+            return lowered.compile(compiler_options=options)
+
+    def precompile(self, carry, data, stages, positions, context):
+        """Start compiling the chunk program and the constrain map in the background.
+
+        Arguments may be ``jax.ShapeDtypeStruct`` s; ``context`` re-creates the caller's
+        thread-local JAX settings (64-bit mode, cache options) in the compiling thread.
+        """
+        self._executable("chunk", (carry, data, stages), context, background=True)
+        self._executable("constrain", (positions, data), context, background=True)
 
     def compiled_chunk(self, carry, data, stages):
         """The executable of the chunk program for these arguments (compiled once per signature)."""
-        key = _signature((carry, data, stages))
-        executable = self._compiled.get(key)
-        if executable is None:
-            lowered = self._chunk_jit.lower(carry, data, stages)
-            executable = self._compiled[key] = lowered.compile(compiler_options=compile_options(lowered))
-        return executable
+        return self._executable("chunk", (carry, data, stages))
 
     def run_chunk(self, carry, data, stages):
         """Advance every chain by ``len(stages)`` iterations."""
         return self.compiled_chunk(carry, data, stages)(carry, data, stages)
+
+    def constrain(self, positions, data):
+        """Constrained values and deterministics of a batch of unconstrained positions."""
+        return self._executable("constrain", (positions, data))(positions, data)
 
     # -- the per-chain functions ---------------------------------------------------------------
     def _transition(self, key, states, adapt_states, data, stage):
@@ -146,10 +186,21 @@ def compile_options(lowered) -> dict:
 
 
 def _signature(tree):
-    """Hashable shapes, dtypes and placements of ``tree``'s leaves (a compiled program's key)."""
+    """Hashable shapes, dtypes and placements of ``tree``'s leaves (a compiled program's key).
+
+    Arrays on the default single device and shapes without a placement share a key, so a
+    program compiled ahead from shapes serves the arrays that come later.
+    """
     leaves, structure = jax.tree.flatten(tree)
-    return structure, tuple((np.shape(x), str(np.asarray(x).dtype) if not hasattr(x, "dtype") else str(x.dtype),
-                             getattr(x, "sharding", None)) for x in leaves)
+    return structure, tuple((tuple(np.shape(x)), str(x.dtype) if hasattr(x, "dtype") else str(np.asarray(x).dtype),
+                             _placement(x)) for x in leaves)
+
+
+def _placement(x):
+    sharding = getattr(x, "sharding", None)
+    if sharding is None or isinstance(sharding, jax.sharding.SingleDeviceSharding):
+        return None
+    return sharding
 
 
 def _strong(tree):

@@ -9,6 +9,7 @@ call -> InferenceData (or a light result) -> convergence warnings.
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 import numpy as np
@@ -135,8 +136,13 @@ def _run(jm, model, plan, ctx, codes, *, draws, tune, chains, random_seed, initv
     layout = Layout([block for _, block in plan])
     kernels = [method.build(block, ctx) for method, block in plan]
     data = {k: np.asarray(v) for k, v in dict(jm.data).items()}
+    # The starts are checked before any sampler program is built (a bad one is a clear error
+    # at once); then the chunk program and the constrain map compile in the background while
+    # the main thread builds the chains' initial states.
     starts, logps, grads = initial_positions(jm, model, layout, chains, rng, initvals, jitter, jitter_max_retries)
     program = get_program(jm, kernels, layout)
+    if chain_method == "vectorized":
+        _precompile(program, jm, layout, seed, data, chunk_size, chains * draws, ctx.float_dtype)
     flats = tuple(np.stack([b.ravel_numpy(p) for p in starts]) for b in layout.blocks)
     grads = tuple(_block_grads(b, grads, chains, ctx.float_dtype) for b in layout.blocks)
     (flats, logps, grads), data = place_chains(chain_method, chains, (flats, logps, grads), data)
@@ -160,6 +166,27 @@ def _run(jm, model, plan, ctx, codes, *, draws, tune, chains, random_seed, initv
         light = make_light_result({g: groups[g] for g in ("posterior", "sample_stats")})
         check_convergence(light, tune, max_treedepth if any(m.name == "NUTS" for m, _ in plan) else None)
     return result
+
+
+def _precompile(program, jm, layout, seed, data, chunk_size, n_draws, float_dtype):
+    """Start compiling the chunk program and the constrain map from shapes alone."""
+    chains = seed.shape[0]
+    flats = tuple(jax.ShapeDtypeStruct((chains, b.size), b.dtype) for b in layout.blocks)
+    grads = tuple(jax.ShapeDtypeStruct((chains, b.size), b.dtype if b.dtype.startswith("float") else float_dtype)
+                  for b in layout.blocks)
+    logps = jax.ShapeDtypeStruct((chains,), float_dtype)
+    carry = jax.eval_shape(program.init, seed, flats, logps, grads)
+    stages = jax.ShapeDtypeStruct((chunk_size,), np.int32)
+    positions = {n: jax.ShapeDtypeStruct((n_draws,) + tuple(jm.shapes[n]), np.dtype(jm.dtypes[n]))
+                 for n in jm.value_names}
+
+    def settings():
+        stack = contextlib.ExitStack()
+        stack.enter_context(_precision(jm, float_dtype))
+        stack.enter_context(compilation_cache())
+        return stack
+
+    program.precompile(carry, data, stages, positions, settings)
 
 
 def _block_grads(block, grads, chains, float_dtype):
@@ -251,8 +278,6 @@ def _float_dtype(jm) -> str:
 
 
 def _precision(jm, float_dtype):
-    import contextlib
-
     if (float_dtype == "float64" or getattr(jm, "x64", False)) and not jax.config.jax_enable_x64:
         return jax.enable_x64(True)
     return contextlib.nullcontext()
