@@ -141,11 +141,6 @@ def propagate(eg, cls):
             eg.analysis_pending.append(P.id)
 
 
-def static_type(eg, cls):
-    """The type a placeholder variable for ``cls`` gets."""
-    return cls.type
-
-
 # --------------------------------------------------------------------------------------------
 # symbolic shapes
 # --------------------------------------------------------------------------------------------

@@ -409,7 +409,7 @@ class EGraph:
                 if type(op) is Leaf and var is None:
                     var = op.var
             if var is None:
-                var = an.static_type(self, cls).make_variable()
+                var = cls.type.make_variable()
             cls.var = var
             self.var_class[id(var)] = cls.id
             self._keep.append(var)

@@ -26,7 +26,6 @@ from rewrax.symbolic.elemwise import broadcast_static_shapes
 from rewrax.symbolic.math import ELEMWISE
 from rewrax.symbolic.scalar import upcast
 from rewrax.symbolic.type import TensorType
-from rewrax.symbolic.variable import Variable
 
 #: Functions a declarative right-hand side may call: the element-wise tensor API.
 RHS_FUNCS = {name: getattr(m_, name) for name in m_.__all__}
@@ -434,6 +433,3 @@ def rules(tag, items, penalize=False) -> RuleSet:
             out.append(item)
     return RuleSet(out)
 
-
-def as_variable(x):
-    return x if isinstance(x, Variable) else None
