@@ -88,6 +88,9 @@ def sample(draws=1000, *, tune=1000, chains=4, target_accept=0.8, random_seed=No
     cores : int, optional
         Accepted for PyMC compatibility; chains run vectorized in one process (use
         ``chain_method="parallel"`` to spread them over devices).
+    chunk_size : int, optional
+        Iterations per compiled chunk (default 50): how often the progress bar moves and an
+        interrupt is honoured. Draws do not depend on it.
 
     Returns
     -------
@@ -101,7 +104,7 @@ def sample(draws=1000, *, tune=1000, chains=4, target_accept=0.8, random_seed=No
     ...     x = rx.Normal("x", z, 1.0, observed=5.0)
     ...     idata = rx.sample(500, tune=500, chains=2, random_seed=1, progressbar=False)  # doctest: +SKIP
     """
-    _check_counts(draws, tune, chains, max_treedepth, target_accept)
+    _check_counts(draws, tune, chains, max_treedepth, target_accept, chunk_size)
     if chain_method not in CHAIN_METHODS:
         raise ValueError(f"chain_method must be one of {CHAIN_METHODS}, got {chain_method!r}")
     if init not in INIT_METHODS:
@@ -241,9 +244,11 @@ def _package(groups, jm, attrs, return_inferencedata, idata_kwargs):
 
 
 # -- argument checks (all before anything is built or compiled) ---------------------------------
-def _check_counts(draws, tune, chains, max_treedepth, target_accept):
-    for name, value, low in (("draws", draws, 1), ("tune", tune, 0), ("chains", chains, 1),
-                             ("max_treedepth", max_treedepth, 1)):
+def _check_counts(draws, tune, chains, max_treedepth, target_accept, chunk_size):
+    checks = [("draws", draws, 1), ("tune", tune, 0), ("chains", chains, 1), ("max_treedepth", max_treedepth, 1)]
+    if chunk_size is not None:
+        checks.append(("chunk_size", chunk_size, 1))
+    for name, value, low in checks:
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
             raise TypeError(f"{name} must be an integer, got {value!r}")
         if value < low:

@@ -172,6 +172,7 @@ def no_compile(monkeypatch):
     ({"chains": 0}, ValueError, "chains must be a positive integer, got 0"),
     ({"tune": -1}, ValueError, "tune must be a non-negative integer, got -1"),
     ({"draws": 10.5}, TypeError, "draws must be an integer"),
+    ({"chunk_size": 0}, ValueError, "chunk_size must be a positive integer, got 0"),
     ({"target_accept": 1.5}, ValueError, "target_accept must be in"),
     ({"chain_method": "threads"}, ValueError, "chain_method must be one of"),
     ({"init": "magic"}, ValueError, "unknown init 'magic'"),
