@@ -86,6 +86,7 @@ class Function:
         self._shared = shared
         consts = [r for r in roots if isinstance(r, Constant) and np.size(r.data) > HOIST_CONSTANT_SIZE]
         self._consts = [np.asarray(c.data) for c in consts]
+        self._device_consts = None  # placed on the device at the first call, then reused
         self._order = io_toposort(self._placeholders + shared + consts, graph_outs)
         core = graph_fn(self._placeholders + shared + consts, graph_outs, collect_checks=True, order=self._order)
         self._check_messages = core.check_messages
@@ -163,7 +164,11 @@ class Function:
             out = self._jitted_plain(*values)
             return np.array(out) if self._single else [np.array(o) for o in out]
         if self._shared or self._consts:
-            values = [*values, *[s.container[0] for s in self._shared], *self._consts]
+            if self._device_consts is None:
+                # once, not every call: a large constant re-sent per call costs more than the
+                # program itself on small models (called inside the x64 context if needed)
+                self._device_consts = [jax.device_put(c) for c in self._consts]
+            values = [*values, *[s.container[0] for s in self._shared], *self._device_consts]
         flat = self._jitted(*values)
         if self._n_extra:
             self._finish(flat)

@@ -170,6 +170,11 @@ def test_large_constants_are_passed_not_embedded():
     f = rx.function([x], (x * big).sum())
     assert len(f._consts) == 1
     assert f(np.ones(big.size)) == pytest.approx(big.sum())
+    # placed on the device once, in float64 even when the call enabled x64 only for itself
+    placed = f._device_consts[0]
+    assert placed.dtype == np.float64
+    assert f(2 * np.ones(big.size)) == pytest.approx(2 * big.sum())
+    assert f._device_consts[0] is placed
 
 
 def test_eval_caches_its_function_and_accepts_names():
