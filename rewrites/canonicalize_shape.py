@@ -171,6 +171,11 @@ def _lift_alloc(m):
     return _index(v, pat, grp)
 
 
+def _subtensor_full(m):
+    """``x[:] -> x`` (kept in user graphs so that ``set_subtensor(x[:], y)`` works)."""
+    return m.x
+
+
 def _index_make_vector(m):
     """``make_vector(a, b, c)[1] -> b`` for a constant index."""
     op = m.op()
@@ -304,6 +309,8 @@ CODE = [
     rule("reshape_reshape", "Reshape(Reshape(?x, ?s0), ?s)", _reshape_reshape),
     rule("specify_shape_useless", "SpecifyShape(?x)", _specify_shape_useless),
     rule("cast_cast", "cast(cast:inner(?x))", _cast_cast),
+    rule("subtensor_full", "Subtensor(?x)", _subtensor_full,
+         when=lambda eg, cid, node: all(e == _FULL for e in eg.ops[node[0]].pattern)),
     rule("subtensor_lift_elemwise", "Subtensor(Elemwise:e, ...)", _lift_elemwise),
     rule("subtensor_lift_expand_dims", "Subtensor(DimShuffle:d(?y), ...)", _lift_expand_dims),
     rule("subtensor_lift_alloc", "Subtensor(Alloc:a, ...)", _lift_alloc),

@@ -411,7 +411,13 @@ def getitem(x, idx):
     """
     x, pattern, inputs = _parse(as_tensor_variable(x), idx)
     if not pattern:
-        return x
+        entries = idx if isinstance(idx, tuple) else (idx,)
+        if x.type.ndim == 0 or any(i is None for i in entries) or \
+                not any(isinstance(i, slice) or i is Ellipsis for i in entries):
+            return x
+        # x[:] and x[...] stay an explicit Subtensor (as in PyTensor) so that
+        # set_subtensor(x[:], y) works; the canonicalize rewrites remove it
+        pattern = (_FULL,)
     advanced = any(e in ("a", "b") for e in pattern)
     return (AdvancedSubtensor if advanced else Subtensor)(pattern)(x, *inputs)
 

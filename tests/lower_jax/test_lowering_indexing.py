@@ -6,8 +6,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+import rewrax as rx
 import rewrax.symbolic as pt
 from lowering_checks import assert_lowering_matches
+from rewrax.symbolic.subtensor import Subtensor
 
 RNG = np.random.default_rng(3)
 A = RNG.normal(size=(3, 4, 5))
@@ -122,3 +124,15 @@ def test_random_integer_array_indices(data):
     outs = [x[idx], pt.inc_subtensor(x[idx], y), pt.set_subtensor(x[idx], y)]
     assert_lowering_matches([x], outs, [v], numpy_ref=lambda a: [a[idx], _numpy_write(a, idx, y, False),
                                                                   _numpy_write(a, idx, y, True)])
+
+
+def test_full_slice_is_an_index_that_can_be_written_through():
+    x, m = pt.vector("x"), pt.matrix("m")
+    assert isinstance(x[:].owner.op, Subtensor) and isinstance(m[..., :].owner.op, Subtensor)
+    v, mv = A[0, 0], A[0]
+    outs = [pt.set_subtensor(x[:], 2 * x), pt.inc_subtensor(m[:, :], 1.0), pt.set_subtensor(m[...], x[:mv.shape[1]])]
+    ref = [2 * v, mv + 1, np.broadcast_to(v[: mv.shape[1]], mv.shape)]
+    assert_lowering_matches([x, m], outs, [v, mv], numpy_ref=lambda *_: ref)
+    # compiled, x[:] is x again
+    f = rx.function([x], x[:] * 2)
+    assert not any(isinstance(n.op, Subtensor) for n in f._order)

@@ -109,6 +109,7 @@ GOALS = [
     ("subtensor_lift_expand_dims", "expand_dims(x, 0)[0]", "x", C),
     ("subtensor_lift_alloc", "alloc(a, 3, 4)[1, 2]", "a", C),
     ("subtensor_make_vector", "stack([a, b, c])[1]", "b", C),
+    ("subtensor_full", "M[:, :]", "M", C),
     ("subtensor_shape", "shape(P)[1]", "constant(np.int64(3))", C),
     ("sum_mul", "sum(a * x)", "a * sum(x)", C),
     ("sum_div", "sum(x / a)", "sum(x) / a", C),
