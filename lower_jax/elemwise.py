@@ -33,12 +33,14 @@ def _betaln(a, b):
 
 
 def _erfcx(x):
-    # XLA's erfcx returns 0 on [26.54, 26.64]; beyond 26 the asymptotic series
-    # (1 - 1/(2x^2) + 3/(4x^4) - ...) / (x sqrt(pi)) is exact to double precision.
-    big = jnp.maximum(x, 26.0)
+    # XLA's erfcx returns 0 on [26.54, 26.64] in float64 and on [9.19, 9.42] in float32;
+    # beyond 26 (float64) or 9 (float32) the asymptotic series
+    # (1 - 1/(2x^2) + 3/(4x^4) - ...) / (x sqrt(pi)) is exact to the dtype's precision.
+    cut = 9.0 if jnp.result_type(x) == jnp.float32 else 26.0
+    big = jnp.maximum(x, cut)
     u = 1.0 / (2.0 * big * big)
     series = 1.0 + u * (-1.0 + u * (3.0 + u * (-15.0 + u * (105.0 + u * (-945.0 + u * 10395.0)))))
-    return jnp.where(x > 26.0, series / (big * 1.7724538509055159), jss.erfcx(x))
+    return jnp.where(x > cut, series / (big * 1.7724538509055159), jss.erfcx(x))
 
 
 def _log_ndtr(x):

@@ -138,6 +138,7 @@ def propagate(eg, cls):
                 eg.union(P.id, eg.add_const(value, P.type))
                 changed = True
         if changed:
+            P.version += 1  # coded rules that declined on P's old facts answer again
             eg.analysis_pending.append(P.id)
 
 

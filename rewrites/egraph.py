@@ -332,6 +332,9 @@ class EGraph:
                 self.analysis_pending = []
                 for c in sorted(todo):
                     if c in self.classes:
+                        # what a class knows (constant, range) changed: rules over its parents
+                        # must look again (literals and guards read it)
+                        self.touched.add(c)
                         an.propagate(self, self.classes[c])
         # e-node lists are re-canonicalised once, at the end (a big add node whose children
         # merge one by one would otherwise be rewritten after every merge)

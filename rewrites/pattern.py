@@ -201,9 +201,11 @@ def variables(term, out=None):
 
 
 def depth(term) -> int:
+    """How many levels of classes below the root a match reads: a literal or constant
+    leaf reads its class's analysis data, so it counts as a level."""
     if isinstance(term, PNode):
         return 1 + max([depth(c) for c in term.children] + [0])
-    return 0
+    return 1 if isinstance(term, (PLit, PConst)) else 0
 
 
 # --------------------------------------------------------------------------------------------

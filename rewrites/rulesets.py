@@ -227,11 +227,13 @@ class Rule:
         self.build = build
         self.guards = tuple(guards)
         self.penalize = penalize
-        self.depth = P.depth(self.pattern)
         self.text = text or f"{name}: {pattern}"
         self.vars = P.variables(self.pattern)
         #: the replacement is computed by a function (which may look into the classes)
         self.coded = text is None or "<" in self.text
+        #: levels below the root a match reads; guards and rule functions also read the data
+        #: (constant, range, shape) of the classes the variables bind
+        self.depth = P.depth(self.pattern) + bool(self.guards or self.coded)
         self.matcher = compile_pattern(self.pattern)
         #: optional cheap test ``when(egraph, class_id, enode)`` run before matching
         self.when = when

@@ -55,9 +55,14 @@ class Bernoulli(Discrete):
 
     @staticmethod
     def logp(value, p):
-        log_p, log_1mp = log_p_and_log1m_p(p)
-        res = bound(pt.switch(pt.eq(value, 1), log_p, log_1mp), value >= 0, value <= 1)
-        return _p_checks(res, p)
+        logit = sigmoid_input(p)
+        if logit is not None:
+            # -softplus(-l) for 1, -softplus(l) for 0: one softplus per value, exact for any
+            # logit (y * l - softplus(l) would lose log(p) near 0 to cancellation)
+            res = -pt.softplus((1 - 2 * value) * logit)
+        else:
+            res = pt.switch(pt.eq(value, 1), pt.log(p), pt.log1p(-p))
+        return _p_checks(bound(res, value >= 0, value <= 1), p)
 
     @staticmethod
     def logcdf(value, p):

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import rewrax as rx
 import rewrax.symbolic as pt
 from rewrax.symbolic.elemwise import Elemwise
 from rewrax.symbolic.scalar import SCALAR_OPS
@@ -154,3 +155,16 @@ def test_every_scalar_op_has_a_jax_implementation():
 
     missing = sorted(n for n in SCALAR_OPS if n not in SCALAR_IMPLS)
     assert not missing, f"scalar ops without a JAX implementation in lower_jax/elemwise.py: {missing}"
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_erfcx_has_no_holes_in_its_right_tail(dtype):
+    # XLA's own erfcx returns 0 on [9.19, 9.42] in float32 and on [26.54, 26.64] in float64
+    import scipy.special
+
+    x = pt.vector("x", dtype=dtype)
+    grid = np.linspace(0.0, 60.0, 60_001).astype(dtype)
+    got = rx.function([x], pt.erfcx(x))(grid)
+    want = scipy.special.erfcx(grid.astype("float64"))
+    assert got.dtype == dtype
+    np.testing.assert_allclose(got, want, rtol=2e-6 if dtype == "float32" else 1e-13)
