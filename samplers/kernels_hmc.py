@@ -52,6 +52,7 @@ class HMCFamilyKernel:
         self.step_scale = step_scale
         self.adapt = adapt
         self.restart_step_size = bool(restart_step_size)
+        self.buffer_size = int(buffer_size)
         self._adapt_init, self._adapt_update = hmc_adaptation(mass_matrix, block.size, self.target_accept,
                                                                buffer_size, self.restart_step_size)
         self.stats = _NUTS_STATS if algorithm == "nuts" else _HMC_STATS
@@ -59,7 +60,8 @@ class HMCFamilyKernel:
     def key(self):
         """What the compiled program depends on (the kernel's cache key)."""
         return (self.algorithm, self.block, self.target_accept, self.max_treedepth, self.path_length,
-                self.max_steps, self.mass_matrix, self.step_scale, self.adapt, self.restart_step_size)
+                self.max_steps, self.mass_matrix, self.step_scale, self.adapt, self.restart_step_size,
+                self.buffer_size)
 
     # -- state ---------------------------------------------------------------------------------
     def init(self, x, logp, grad):

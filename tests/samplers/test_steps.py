@@ -162,3 +162,14 @@ def test_stan_schedule_runs():
     res = run(jm, draws=500, tune=300, random_seed=8, adaptation="stan")
     x = res.posterior["x"].values.reshape(-1, 2)
     assert abs(x[:, 1].std() / 10 - 1) < 0.25
+
+
+def test_low_rank_buffer_size_is_part_of_the_program_key():
+    # the low-rank estimator's buffer follows the warm-up windows (so `tune`): a program
+    # compiled for one buffer must not be reused for another
+    from rewrax.samplers.kernels_hmc import HMCFamilyKernel
+    from rewrax.samplers.layout import Block
+
+    block = Block(("x",), ((3,),), ("float64",), (3,), "float64")
+    small, large = (HMCFamilyKernel(block, mass_matrix="low_rank", buffer_size=b) for b in (5, 40))
+    assert small.key() != large.key()
