@@ -61,7 +61,7 @@ class HMCFamilyKernel:
         """What the compiled program depends on (the kernel's cache key)."""
         return (self.algorithm, self.block, self.target_accept, self.max_treedepth, self.path_length,
                 self.max_steps, self.mass_matrix, self.step_scale, self.adapt, self.restart_step_size,
-                self.buffer_size)
+                self.buffer_size if self.mass_matrix == "low_rank" else None)  # only low-rank reads it
 
     # -- state ---------------------------------------------------------------------------------
     def init(self, x, logp, grad):

@@ -20,6 +20,7 @@ import numpy as np
 import jax
 import jax.numpy as jnp
 
+from rewrax.samplers import stored
 from rewrax.samplers.adaptation import IDLE
 
 #: one background thread compiles the chunk program (and the constrain map) while the main
@@ -79,9 +80,28 @@ class Program:
     def _compile(self, which, args, context):
         jitted = self._chunk_jit if which == "chunk" else self._constrain_jit
         with context() if context is not None else contextlib.nullcontext():
+            if which == "chunk":
+                stored_program = self._stored_chunk(args)
+                if stored_program is not None:
+                    return stored_program
             lowered = jitted.lower(*args)
             options = compile_options(lowered) if which == "chunk" else {}
             return lowered.compile(compiler_options=options)
+
+    def _stored_chunk(self, args):
+        """The chunk program through the on-disk store (stored.py), or None to trace as usual."""
+        try:
+            found = stored.exported_chunk(self, args)
+        except Exception:  # the store only saves time: any doubt, and the program is traced
+            return None
+        if found is None:
+            return None
+        exported, out_tree = found
+        leaves = jax.tree.leaves(args)
+        n_carry = len(jax.tree.leaves(args[0]))
+        call = jax.jit(exported.call, donate_argnums=tuple(range(n_carry)))
+        lowered = call.lower(*[stored._spec(x) for x in leaves])
+        return stored.FlatExecutable(lowered.compile(compiler_options=compile_options(lowered)), out_tree)
 
     def precompile(self, carry, data, stages, positions, context):
         """Start compiling the chunk program and the constrain map in the background.

@@ -77,6 +77,46 @@ def test_persistent_cache_spares_a_new_process_the_compilation(tmp_path):
     assert off["hits"] == 0
 
 
+STORED = """
+    import json, jax
+    traced = []
+    jax.monitoring.register_event_duration_secs_listener(
+        lambda n, d, **k: traced.append(d) if n == "/jax/core/compile/jaxpr_trace_duration" else None)
+    import rewrax.samplers as rs
+    from rewrax.samplers import stored
+    import jaxmodels
+    out = rs.sample(200, tune=200, chains=2, model=getattr(jaxmodels, MODEL)(), random_seed=1, progressbar=False,
+                    return_inferencedata=False, compute_convergence_checks=False)
+    name = sorted(out.posterior)[0]
+    print(json.dumps({"trace": sum(traced), "draws": out.posterior[name].values.ravel().tolist(),
+                      **stored.COUNTS}))
+"""
+
+
+@pytest.mark.slow
+def test_stored_program_spares_a_new_process_the_trace(tmp_path):
+    env = {"REWRAX_CACHE_DIR": str(tmp_path)}
+    run = lambda model: run_python(STORED.replace("MODEL", repr(model)), env=env)  # noqa: E731
+    cold = run("eight_schools")
+    files = list((tmp_path / "rewrax-programs").glob("*.jaxexport"))
+    assert cold["saved"] == 1 and cold["loaded"] == 0 and len(files) == 1
+    warm = run("eight_schools")
+    assert warm["loaded"] == 1 and warm["saved"] == 0
+    assert warm["draws"] == cold["draws"]  # the stored program is the same program
+    assert warm["trace"] < 0.5 * cold["trace"]
+    # another model has another fingerprint: its own program, never the first one's
+    other = run("conjugate_model")
+    assert other["loaded"] == 0 and other["saved"] == 1
+    assert len(list((tmp_path / "rewrax-programs").glob("*.jaxexport"))) == 2
+    # a damaged file is traced again and replaced, with the same draws
+    files[0].write_bytes(b"not a program")
+    again = run("eight_schools")
+    assert again["loaded"] == 0 and again["saved"] == 1 and again["draws"] == cold["draws"]
+    # with the cache off nothing is stored or loaded
+    off = run_python(STORED.replace("MODEL", repr("eight_schools")), env={**env, "REWRAX_COMPILATION_CACHE": "0"})
+    assert off["loaded"] == 0 and off["saved"] == 0
+
+
 IMPORT_ONLY = """
     import json, jax
     before = jax.config.jax_compilation_cache_dir

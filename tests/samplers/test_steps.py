@@ -173,3 +173,6 @@ def test_low_rank_buffer_size_is_part_of_the_program_key():
     block = Block(("x",), ((3,),), ("float64",), (3,), "float64")
     small, large = (HMCFamilyKernel(block, mass_matrix="low_rank", buffer_size=b) for b in (5, 40))
     assert small.key() != large.key()
+    # a diagonal mass matrix has no buffer: other warm-up lengths share one program
+    small, large = (HMCFamilyKernel(block, mass_matrix="diag", buffer_size=b) for b in (5, 40))
+    assert small.key() == large.key()
