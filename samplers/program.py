@@ -100,7 +100,7 @@ class Program:
         leaves = jax.tree.leaves(args)
         n_carry = len(jax.tree.leaves(args[0]))
         call = jax.jit(exported.call, donate_argnums=tuple(range(n_carry)))
-        lowered = call.lower(*[stored._spec(x) for x in leaves])
+        lowered = call.lower(*[stored.arg_spec(x) for x in leaves])
         return stored.FlatExecutable(lowered.compile(compiler_options=compile_options(lowered)), out_tree)
 
     def precompile(self, carry, data, stages, positions, context):

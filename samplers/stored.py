@@ -77,7 +77,7 @@ def fingerprint(program, args) -> str:
     put(str(tree), [(tuple(np.shape(x)), str(x.dtype), bool(getattr(x, "weak_type", False))) for x in leaves])
     # the density as the kernels call it: all blocks' flat vectors -> log density
     flats = [jax.ShapeDtypeStruct((b.size,), b.dtype) for b in program.layout.blocks]
-    data_specs = jax.tree.map(_spec, data)
+    data_specs = jax.tree.map(arg_spec, data)
     closed = jax.make_jaxpr(lambda f, d: program.jm.logdensity(program.layout.to_dict(f), d))(flats, data_specs)
     put(str(closed.jaxpr))
     for c in closed.consts:
@@ -119,7 +119,7 @@ def exported_chunk(program, args):
         seen.append(jax.tree.structure(out))
         return jax.tree.leaves(out)
 
-    exported = export.export(jax.jit(flat))(*[_spec(x) for x in leaves])
+    exported = export.export(jax.jit(flat))(*[arg_spec(x) for x in leaves])
     if seen and seen[0] == expected:  # only a program whose outputs we can rebuild is stored
         if _write(path, exported.serialize()):
             COUNTS["saved"] += 1
@@ -143,7 +143,7 @@ class FlatExecutable:
         return jax.tree.unflatten(self.out_tree, self.compiled(*jax.tree.leaves(args)))
 
 
-def _spec(x):
+def arg_spec(x):
     return jax.ShapeDtypeStruct(np.shape(x), x.dtype if hasattr(x, "dtype") else np.asarray(x).dtype,
                                 weak_type=bool(getattr(x, "weak_type", False)))
 
