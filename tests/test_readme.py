@@ -1,13 +1,11 @@
 """The README's Python examples run as written (a newcomer copies them first)."""
 
-import re
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-README = Path(__file__).resolve().parent.parent / "README.md"
-BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
+from doc_examples import python_blocks, run_blocks
+
+BLOCKS = python_blocks("README.md")
 
 
 def test_the_readme_has_examples():
@@ -16,8 +14,7 @@ def test_the_readme_has_examples():
 
 @pytest.mark.parametrize("k", range(len(BLOCKS)))
 def test_readme_example_runs(k):
-    namespace = {}
-    exec(compile(BLOCKS[k], f"README.md block {k}", "exec"), namespace)  # noqa: S102 - our own README
+    namespace = run_blocks("README.md", [BLOCKS[k]])
     if "idata" in namespace:  # the sampling example: the posterior is where the data put it
         post = namespace["idata"].posterior
         y = namespace["y"]
