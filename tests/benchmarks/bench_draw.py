@@ -25,13 +25,12 @@ from __future__ import annotations
 
 import argparse
 import platform
-import re
 import time
-from pathlib import Path
 
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
+from benchdoc import write_section
+
 J = 8
 
 
@@ -157,13 +156,6 @@ def report(rows, notes, steady, n):
     return "\n".join(lines)
 
 
-def write_section(text, path=HERE.parents[1] / "docs" / "benchmarks.md"):
-    """Replace (or append) the "## Distributions" section of docs/benchmarks.md."""
-    old = path.read_text() if path.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(r"## Distributions\n.*?(?=\n## |\Z)", re.S)
-    new = pattern.sub(lambda _: text.rstrip() + "\n", old) if pattern.search(old) else old.rstrip() + "\n\n" + text
-    path.write_text(new)
-
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -178,7 +170,7 @@ def main(argv=None):
     text = report(rows, notes, steady, n)
     print(text)
     if args.write:
-        write_section(text)
+        write_section("Distributions", text)
     return 0
 
 

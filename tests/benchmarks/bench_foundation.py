@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import argparse
 import platform
-import re
 import sys
 import time
-from pathlib import Path
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+
+from benchdoc import write_section
 
 import rewrax as rx
 import rewrax.symbolic as pt
@@ -180,13 +180,6 @@ def report(overhead, graphs, number, repeat):
     return "\n".join(lines)
 
 
-def write_section(text, path=Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md"):
-    """Replace (or append) the "## Foundation" section of docs/benchmarks.md."""
-    old = path.read_text() if path.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(r"## Foundation\n.*?(?=\n## |\Z)", re.S)
-    new = pattern.sub(lambda _: text.rstrip() + "\n", old) if pattern.search(old) else old.rstrip() + "\n\n" + text
-    path.write_text(new)
-
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -201,7 +194,7 @@ def main(argv=None):
     text = report(overhead, graphs, args.number, args.repeat)
     print(text)
     if args.write:
-        write_section(text)
+        write_section("Foundation", text)
     return 0
 
 

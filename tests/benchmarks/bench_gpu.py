@@ -29,8 +29,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-DOC = HERE.parent.parent / "docs" / "gpu.md"
-START, END = "<!-- gpu-measurements:start -->", "<!-- gpu-measurements:end -->"
+from benchdoc import write_marked  # noqa: E402
 
 
 def min_ess(result, names):
@@ -75,13 +74,6 @@ def table(rows):
     return "\n".join(lines)
 
 
-def write_doc(text):
-    doc = DOC.read_text()
-    if START not in doc:
-        raise RuntimeError(f"{DOC} has no {START} marker")
-    head, rest = doc.split(START, 1)
-    DOC.write_text(head + START + "\n" + text + "\n" + END + rest.split(END, 1)[1])
-
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -106,7 +98,7 @@ def main():
             f"{jax.__version__}; {args.tune} tune + {args.draws} draws per chain.\n\n" + table(rows))
     print(text)
     if not args.no_write:
-        write_doc(text)
+        write_marked("gpu-measurements", text, "gpu.md")
 
 
 if __name__ == "__main__":

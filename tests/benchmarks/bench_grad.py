@@ -25,12 +25,12 @@ Graph sizes (Apply nodes) are reported before and after
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
+
+from benchdoc import write_section
 
 LOG_2PI = float(np.log(2 * np.pi))
 N_OBS, N_GROUPS, N_COEF = 1000, 20, 75
@@ -165,13 +165,6 @@ def report(rows):
     return "\n".join(lines)
 
 
-def write_section(text, path=Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md"):
-    """Replace (or append) the "## Gradients" section of docs/benchmarks.md."""
-    old = path.read_text() if path.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(r"## Gradients\n.*?(?=\n## |\Z)", re.S)
-    new = pattern.sub(lambda _: text.rstrip() + "\n", old) if pattern.search(old) else old.rstrip() + "\n\n" + text
-    path.write_text(new)
-
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -186,7 +179,7 @@ def main(argv=None):
     text = report(rows)
     print(text)
     if args.write:
-        write_section(text)
+        write_section("Gradients", text)
     return 0
 
 

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import subprocess
 import sys
 import time
@@ -39,6 +38,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from benchdoc import write_section  # noqa: E402
 
 MODELS = ("eight_schools", "hierarchical", "logistic", "chain200")
 QUICK = False
@@ -297,13 +297,6 @@ NOTES = [
 ]
 
 
-def write_section(text, path=HERE.parents[1] / "docs" / "benchmarks.md"):
-    """Replace (or append) the "## Model" section of docs/benchmarks.md."""
-    old = path.read_text() if path.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(r"## Model\n.*?(?=\n## |\Z)", re.S)
-    new = pattern.sub(lambda _: text.rstrip() + "\n", old) if pattern.search(old) else old.rstrip() + "\n\n" + text
-    path.write_text(new)
-
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -338,7 +331,7 @@ def main(argv=None):
     text = report(compile_rows, call_rows, machine)
     print(text)
     if args.write:
-        write_section(text)
+        write_section("Model", text)
     return 0
 
 

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import argparse
 import math
-import re
 import statistics
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
+
+from benchdoc import write_section
 
 LOG_2PI = float(np.log(2 * np.pi))
 
@@ -162,13 +162,6 @@ def report(rows):
     return "\n".join(lines)
 
 
-def write_section(text, path=Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md"):
-    """Replace (or append) the "## Rewrites" section of docs/benchmarks.md."""
-    old = path.read_text() if path.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(r"## Rewrites\n.*?(?=\n## |\Z)", re.S)
-    new = pattern.sub(text.rstrip() + "\n", old) if pattern.search(old) else old.rstrip() + "\n\n" + text
-    path.write_text(new)
-
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -181,7 +174,7 @@ def main(argv=None):
     print()
     print(text)
     if args.write:
-        write_section(text)
+        write_section("Rewrites", text)
 
 
 if __name__ == "__main__":

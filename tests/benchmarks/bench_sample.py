@@ -29,10 +29,10 @@ import tempfile
 import textwrap
 from pathlib import Path
 
+from benchdoc import write_marked
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
-DOC = ROOT / "docs" / "benchmarks.md"
-START, END = "<!-- sampling:start -->", "<!-- sampling:end -->"
 
 PRELUDE = textwrap.dedent(f"""
     import time
@@ -156,16 +156,6 @@ def table(results):
     return "\n".join(lines)
 
 
-def write_doc(text):
-    section = f"{START}\n{text}\n{END}"
-    doc = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
-    if START in doc:
-        head, rest = doc.split(START, 1)
-        doc = head + section + rest.split(END, 1)[1]
-    else:
-        doc = doc.rstrip() + "\n\n## Sampling\n\n" + section + "\n"
-    DOC.write_text(doc)
-
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -188,7 +178,7 @@ def main():
             "'vs best reference' divides by the best ESS/s of NumPyro, BlackJAX and PyMC. "
             f"Load average when finished: {os.getloadavg()[0]:.1f} (other jobs share this machine).")
     if not args.no_write:
-        write_doc(note + "\n\n" + text)
+        write_marked("sampling", note + "\n\n" + text, "benchmarks.md", heading="Sampling")
     print(text)
 
 
