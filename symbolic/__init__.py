@@ -1,6 +1,11 @@
 """rewrax.symbolic: the graph IR and its NumPy-like tensor API (``import rewrax.symbolic as pt``)."""
 
 from rewrax.symbolic import random  # noqa: F401
+from rewrax.symbolic import extra_ops, linalg, nlinalg, slinalg, special  # noqa: F401  (PyTensor's sub-namespaces)
+from rewrax.symbolic.extra_ops import (  # noqa: F401  (pt.diff, pt.unique, ... as in PyTensor)
+    bartlett, bincount, compress, concat_with_broadcast, diff, fill_diagonal, fill_diagonal_offset, geomspace,
+    linspace, logspace, ravel_multi_index, searchsorted, unique, unravel_index,
+)
 from rewrax.symbolic.basic import (  # noqa: F401
     TYPED_CONSTRUCTORS, RandomKeySharedVariable, TensorConstant, TensorSharedVariable, TensorVariable,
     as_tensor, as_tensor_variable, constant, matrix, scalar, shared, shared_rng, tensor, tensor3, tensor4,
