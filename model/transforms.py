@@ -231,6 +231,32 @@ class Circular(Transform):
         return pt.zeros_like(value)
 
 
+class SumTo1(Transform):
+    """Vectors summing to 1 (last axis) <-> their first ``K - 1`` entries; the last is ``1 - sum``.
+
+    Unlike ``simplex`` the entries are not kept positive; the Jacobian is 1.
+
+    Examples
+    --------
+    >>> import numpy as np, rewrax.model.transforms as tr
+    >>> tr.sum_to_1.backward(np.array([0.2, 0.3])).eval()
+    array([0.2, 0.3, 0.5])
+    """
+
+    name = "sumto1"
+    ndim_supp = 1
+
+    def forward(self, value, *inputs):
+        return pt.as_tensor_variable(value)[..., :-1]
+
+    def backward(self, value, *inputs):
+        value = pt.as_tensor_variable(value)
+        return pt.concatenate([value, 1 - pt.sum(value, axis=-1, keepdims=True)], axis=-1)
+
+    def log_jac_det(self, value, *inputs):
+        return pt.sum(pt.zeros_like(pt.as_tensor_variable(value)), axis=-1)
+
+
 def _packed_diag(n):
     # positions of the diagonal in a row-major packed lower triangle of an n x n matrix
     return np.cumsum(np.arange(1, n + 1)) - 1
@@ -451,11 +477,12 @@ logodds = LogOddsTransform()
 simplex = Simplex()
 ordered = Ordered()
 circular = Circular()
+sum_to_1 = SumTo1()
 interval = Interval
 ChainedTransform = Chain
 
 __all__ = [
     "Transform", "LogTransform", "LogExpM1", "LogOddsTransform", "Interval", "Simplex", "Ordered",
     "Circular", "CholeskyCovPacked", "CholeskyCorr", "CorrMatrix", "Chain", "ChainedTransform", "log", "log_exp_m1",
-    "logodds", "simplex", "ordered", "circular", "interval", "default_transform",
+    "logodds", "simplex", "ordered", "circular", "SumTo1", "sum_to_1", "interval", "default_transform",
 ]
