@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 import rewrax.symbolic as pt
+from rewrax.model.minibatch import is_minibatch_index
 from rewrax.model.transforms import _add_event_aware
 from rewrax.symbolic.graph import ancestors, rebuild
 from rewrax.symbolic.random.op import RandomVariable
@@ -127,23 +128,24 @@ def _term_name(model, rv):
 
 
 def _minibatch_scale(rv, value, total_size):
-    """``total_size / batch size`` (per dimension given), read from the observed data's shape."""
+    """PyMC's scaling of a minibatch term: ``total_size / batch size`` per dimension given (the leading
+    one for an int; a list is already expanded around its Ellipsis)."""
     if rv.type.ndim == 0:
         raise ValueError(f"{rv.name}: total_size scales a minibatch along the leading dimension, but {rv.name} "
                          "is a scalar")
+    sizes = [total_size] if isinstance(total_size, (int, np.integer)) else list(total_size)
     shape = [s if s is not None else value.shape[i] for i, s in enumerate(value.type.shape)]
-    if isinstance(total_size, (int, np.integer)):
-        return pt.cast(total_size, "float64") / pt.cast(shape[0], "float64")
     scale = 1.0
-    for axis, size in enumerate(total_size):
-        if size is not None and size is not Ellipsis:
+    for axis, size in enumerate(sizes):
+        if size is not None:
             scale = scale * (pt.cast(size, "float64") / pt.cast(shape[axis], "float64"))
-    return scale
+    return pt.cast(scale, pt.config.floatX)
 
 
 def check_no_random_variables(model, graphs, what):
     for v in ancestors(graphs):
-        if v.owner is not None and isinstance(v.owner.op, RandomVariable) and v.owner.outputs[1] is v:
+        if v.owner is not None and isinstance(v.owner.op, RandomVariable) and v.owner.outputs[1] is v \
+                and not is_minibatch_index(v):
             raise ValueError(
                 f"{what} depends on the random variable {v}, which is not registered in the model "
                 "(a .dist(...) variable used inside the model?); register it with a name, e.g. rx.Normal('name', ...)"

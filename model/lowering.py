@@ -137,6 +137,10 @@ class LiveData(Mapping):
     def __iter__(self):
         return iter(self._vars)
 
+    def variables(self):
+        """Data name -> the shared variable or constant it reads."""
+        return dict(self._vars)
+
     def __len__(self):
         return len(self._vars)
 

@@ -9,10 +9,13 @@ variables are never transformed. NaN or masked entries in observed arrays are im
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 import rewrax.symbolic as pt
 from rewrax.model.context import UNSET
+from rewrax.model.minibatch import is_minibatch_index, uses_minibatch
 from rewrax.model.transforms import Chain, Transform, default_transform
 from rewrax.symbolic.graph import ancestors
 from rewrax.symbolic.random.op import RandomVariable
@@ -34,6 +37,8 @@ def register_rv(model, rv_var, name, observed=None, total_size=None, dims=None, 
         raise ValueError(f"Variable name {name} already exists.")
     rv_var.name = name
     if observed is None:
+        if total_size is not None:
+            raise ValueError(f"{name}: total_size can only be passed to observed RVs")
         return register_free(model, rv_var, dims, default_transform, transform, initval)
     if isinstance(observed, str) and observed in model:
         observed = model[observed]
@@ -41,6 +46,7 @@ def register_rv(model, rv_var, name, observed=None, total_size=None, dims=None, 
         raise ValueError(f"{name}: observed variables cannot be transformed (transform={transform!r}); "
                          "transform the data instead")
     data, mask = observed_value(rv_var, observed)
+    total_size = check_total_size(rv_var, total_size, data)
     if mask is not None:
         if initval is not None:
             raise ValueError(f"{name}: initval cannot be combined with missing observed values")
@@ -153,6 +159,34 @@ def set_initval(model, rv_var, initval):
     model._map("rvs_to_initial_values", rv_var, check_initval(rv_var, initval))
 
 
+def check_total_size(rv_var, total_size, data):
+    """PyMC's ``total_size``: an int (rows of the full data) or a list of ints / None with at most one
+    Ellipsis; warns when minibatch data comes without it."""
+    if total_size is None:
+        if isinstance(data, Variable) and uses_minibatch(data):
+            warnings.warn(f"total_size not provided for observed variable `{rv_var.name}` that uses rx.Minibatch",
+                          UserWarning, stacklevel=4)
+        return None
+    if isinstance(total_size, (int, np.integer)) and not isinstance(total_size, bool):
+        return int(total_size)
+    if not isinstance(total_size, (list, tuple)) or not all(
+            t is None or t is Ellipsis or (isinstance(t, (int, np.integer)) and not isinstance(t, bool))
+            for t in total_size):
+        raise TypeError(f"{rv_var.name}: invalid type for total_size: {total_size!r} (an int, or a list of ints, "
+                        "None and at most one Ellipsis)")
+    total_size = list(total_size)
+    if total_size.count(Ellipsis) > 1:
+        raise ValueError(f"{rv_var.name}: only one Ellipsis can be present in total_size, got {total_size}")
+    if Ellipsis in total_size:
+        sep = total_size.index(Ellipsis)
+        begin, end = total_size[:sep], total_size[sep + 1:]
+        total_size = begin + [None] * max(rv_var.type.ndim - len(begin) - len(end), 0) + end
+    if len(total_size) > rv_var.type.ndim:
+        raise ValueError(f"{rv_var.name}: total_size {total_size} has more entries than the variable has "
+                         f"dimensions ({rv_var.type.ndim})")
+    return total_size
+
+
 # -- observed data ------------------------------------------------------------------------------
 def observed_value(rv_var, observed):
     """``(data variable, missing mask or None)`` for the observed data of ``rv_var``."""
@@ -212,7 +246,8 @@ def _observed_variable(rv_var, observed):
     if roots:
         raise TypeError(f"observed data for {rv_var.name!r} depends on the free input(s) {roots}; "
                         "observed data must be values, data containers (rx.Data) or graphs of them")
-    rvs = [v for v in ancestors([observed]) if v.owner is not None and isinstance(v.owner.op, RandomVariable)]
+    rvs = [v for v in ancestors([observed]) if v.owner is not None and isinstance(v.owner.op, RandomVariable)
+           and not is_minibatch_index(v)]
     if rvs:
         raise TypeError(f"observed data for {rv_var.name!r} depends on the random variable {rvs[0]}; "
                         "observed data must not be random")

@@ -115,8 +115,28 @@ def fit(n=10_000, method="advi", model=None, random_seed=None, progressbar=True,
     with _precision(jm, block.dtype), compilation_cache():
         logdensity = lambda x: jm.logdensity(block.unravel(x), data)  # noqa: E731
         if method == "advi":
+            logdensity = _minibatch_logdensity(jm, block, data) or logdensity
             return _advi(jm, block, data, logdensity, x0, key, int(n), learning_rate, obj_n_mc, progressbar)
         return _pathfinder(jm, block, data, logdensity, x0, key, int(n), obj_n_mc, **kwargs)
+
+
+def _minibatch_logdensity(jm, block, data):
+    """For models with ``rx.Minibatch`` data: ``logdensity(key) -> (x -> logp)`` with every rng key
+    the density reads replaced by one derived from ``key``, so each optimisation step sees new rows
+    (None for models without rng keys in their data)."""
+    from rewrax.symbolic.type import RandomKeyType
+
+    variables = jm.data.variables() if hasattr(jm.data, "variables") else {}
+    names = [n for n, v in variables.items() if isinstance(v.type, RandomKeyType) and n in data]
+    if not names:
+        return None
+
+    def at_key(key):
+        step_data = {**data, **{n: jax.random.fold_in(key, i).astype(jnp.uint32) for i, n in enumerate(names)}}
+        return lambda x: jm.logdensity(block.unravel(x), step_data)
+
+    at_key.per_step = True
+    return at_key
 
 
 def _advi(jm, block, data, logdensity, x0, key, n, learning_rate, obj_n_mc, progressbar, chunk=100):
@@ -130,6 +150,10 @@ def _advi(jm, block, data, logdensity, x0, key, n, learning_rate, obj_n_mc, prog
     @jax.jit
     def run(state, keys):
         def body(state, k):
+            if getattr(logdensity, "per_step", False):  # minibatches: new rows at every step
+                k, k_data = jax.random.split(k)
+                state, info = meanfield_vi.step(k, state, logdensity(k_data), optimizer, obj_n_mc)
+                return state, info.elbo
             state, info = meanfield_vi.step(k, state, logdensity, optimizer, obj_n_mc)
             return state, info.elbo  # BlackJAX's field holds the loss E[log q - log p] = -ELBO
         return jax.lax.scan(body, state, keys)

@@ -22,6 +22,7 @@ from rewrax.model.distributions.multivariate import (  # noqa: F401
     Dirichlet, LKJCholeskyCov, LKJCorr, Multinomial, MvNormal, MvStudentT, expand_packed_triangular,
 )
 from rewrax.model.distributions.wrappers import Censored, Mixture, NormalMixture, Truncated  # noqa: F401
+from rewrax.model.distributions.custom import CustomDist, DensityDist, SymbolicRandomVariable  # noqa: F401
 
 __all__ = [
     "Distribution", "Continuous", "Discrete",
@@ -37,4 +38,6 @@ __all__ = [
     "MvNormal", "MvStudentT", "Dirichlet", "Multinomial", "LKJCholeskyCov", "LKJCorr", "expand_packed_triangular",
     # built from other distributions
     "Mixture", "NormalMixture", "Censored", "Truncated",
+    # user-defined
+    "CustomDist", "DensityDist", "SymbolicRandomVariable",
 ]
