@@ -1,14 +1,16 @@
 """rewrax.samplers: NUTS and friends from BlackJAX, warm-up, compound steps, results, diagnostics."""
 
 from rewrax.samplers.cache import set_compilation_cache  # noqa: F401
-from rewrax.samplers.diagnostics import ConvergenceWarning, SummaryTable, summary  # noqa: F401
+from rewrax.samplers.diagnostics import ConvergenceWarning, summary  # noqa: F401
 from rewrax.model.debug import SamplingError  # noqa: F401
 from rewrax.samplers.optimize import find_MAP  # noqa: F401
 from rewrax.samplers.vi import Approximation, fit  # noqa: F401
-from rewrax.samplers.results import Draws, Group, SamplingResult  # noqa: F401
+from rewrax.samplers.results import MultiTrace, to_inference_data  # noqa: F401
 from rewrax.samplers.run import ChunkInfo  # noqa: F401
 from rewrax.samplers.sample import sample  # noqa: F401
 from rewrax.samplers.steps import (  # noqa: F401
     HMC, NUTS, BinaryGibbsMetropolis, BinaryMetropolis, CategoricalGibbsMetropolis, CompoundStep, Metropolis,
     StepMethod,
 )
+from rewrax.samplers.chees import ChEES  # noqa: F401
+from rewrax.samplers.mclmc import MAMS, AdjustedMCLMC  # noqa: F401

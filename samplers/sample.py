@@ -4,12 +4,20 @@ The pipeline: check the arguments (before anything is compiled) -> the model's p
 (``model.jax_model()``) -> step methods per variable -> initial points per chain (jittered,
 checked) -> the cached compiled program (program.py) run in chunks with a progress bar
 (run.py) -> draws mapped to the constrained space with deterministics in one vectorized
-call -> InferenceData (or a light result) -> convergence warnings.
+call -> :func:`finish_sampling`: the total time printed as PyMC prints it, ArviZ
+InferenceData (PyMC's groups; ``log_likelihood`` on request) or a ``MultiTrace``, and the
+convergence warnings (R-hat / ESS computed once, cached for ``rx.summary``).
+
+``nuts_sampler=`` takes PyMC's names: ``"pymc"`` and ``"blackjax"`` run rewrax's own NUTS
+(it is BlackJAX's), ``"numpyro"`` runs NumPyro's NUTS on the same pure-JAX density
+(numpyro_nuts.py). Other samplers plug in through :data:`NUTS_SAMPLERS` and
+:func:`finish_sampling`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 
 import numpy as np
@@ -24,8 +32,10 @@ from rewrax.samplers.initial import initial_positions, resolve_model
 from rewrax.samplers.layout import Layout
 from rewrax.samplers.parallel import place_chains
 from rewrax.samplers.program import get_program, stack_positions
-from rewrax.samplers.results import arviz_available, make_inference_data, make_light_result
+from rewrax.samplers.results import MultiTrace, make_inference_data
 from rewrax.samplers.run import DEFAULT_CHUNK, run_chunks
+
+_log = logging.getLogger("rewrax")
 
 #: PyMC's ``init=`` names -> (jitter the initial points, mass-matrix estimator)
 INIT_METHODS = {
@@ -42,11 +52,25 @@ INIT_METHODS = {
 CHAIN_METHODS = ("vectorized", "parallel")
 
 
+def _numpyro(*args, **kwargs):
+    from rewrax.samplers.numpyro_nuts import sample_numpyro
+
+    return sample_numpyro(*args, **kwargs)
+
+
+#: ``nuts_sampler=`` name -> None (rewrax's own NUTS, on BlackJAX) or a function
+#: ``(jm, model, **settings) -> (groups, attrs)`` run instead of it
+NUTS_SAMPLERS = {"pymc": None, "blackjax": None, "numpyro": _numpyro}
+#: ``idata_kwargs`` keys understood (PyMC's ``to_inference_data`` arguments)
+IDATA_KWARGS = ("log_likelihood", "dims", "coords")
+
+
 def sample(draws=1000, *, tune=1000, chains=4, target_accept=0.8, random_seed=None, initvals=None,
            step=None, progressbar=True, chain_method="vectorized", var_names=None, max_treedepth=10,
            return_inferencedata=True, model=None, init="auto", adaptation="rewrax",
            discard_tuned_samples=True, compute_convergence_checks=True, jitter_max_retries=10,
-           callback=None, cores=None, idata_kwargs=None, chunk_size=None):
+           callback=None, cores=None, idata_kwargs=None, chunk_size=None, nuts_sampler="pymc",
+           nuts_sampler_kwargs=None, **kwargs):
     """Draw from the posterior of a model with NUTS (and compound steps), all inside JAX.
 
     Parameters
@@ -73,8 +97,9 @@ def sample(draws=1000, *, tune=1000, chains=4, target_accept=0.8, random_seed=No
     max_treedepth : int
         NUTS' most trajectory doublings.
     return_inferencedata : bool
-        ArviZ InferenceData when ArviZ is installed; otherwise (or when False) a
-        :class:`~rewrax.samplers.results.SamplingResult` with the same groups.
+        ArviZ InferenceData (PyMC's groups: ``posterior``, ``sample_stats``,
+        ``observed_data``, ``constant_data``, ``log_likelihood`` when asked); when False,
+        a :class:`~rewrax.samplers.results.MultiTrace` as PyMC's.
     model : Model or JaxModel, optional
         Default: the model on the context stack.
     init : str
@@ -91,10 +116,18 @@ def sample(draws=1000, *, tune=1000, chains=4, target_accept=0.8, random_seed=No
     chunk_size : int, optional
         Iterations per compiled chunk (default 50): how often the progress bar moves and an
         interrupt is honoured. Draws do not depend on it.
+    idata_kwargs : dict, optional
+        ``{"log_likelihood": True}`` adds the pointwise log-likelihood group (for
+        ``az.loo`` / ``az.compare``); ``dims`` / ``coords`` override the model's.
+    nuts_sampler : {"pymc", "blackjax", "numpyro"}
+        ``"pymc"`` and ``"blackjax"`` run rewrax's NUTS (BlackJAX's kernel in one JAX
+        program); ``"numpyro"`` runs NumPyro's NUTS on the model's pure-JAX density (needs
+        ``pip install numpyro``; its own warm-up, ``nuts_sampler_kwargs`` go to
+        ``numpyro.infer.NUTS``).
 
     Returns
     -------
-    InferenceData or SamplingResult
+    InferenceData or MultiTrace
 
     Examples
     --------
@@ -111,28 +144,52 @@ def sample(draws=1000, *, tune=1000, chains=4, target_accept=0.8, random_seed=No
         raise ValueError(f"unknown init {init!r}; use one of {sorted(INIT_METHODS)}")
     if adaptation not in SCHEDULES:
         raise ValueError(f"unknown adaptation {adaptation!r}; use one of {SCHEDULES}")
+    if nuts_sampler not in NUTS_SAMPLERS:
+        raise ValueError(f"unknown nuts_sampler {nuts_sampler!r}; use one of {sorted(NUTS_SAMPLERS)}")
+    unknown = sorted(set(kwargs) - {"compile_kwargs", "blas_cores", "keep_warning_stat", "mp_ctx"})
+    if unknown:
+        raise TypeError(f"sample() got unexpected keyword argument(s) {unknown}")
+    idata_kwargs = _check_idata_kwargs(idata_kwargs)
     jitter, mass_matrix = INIT_METHODS[init]
     model, jm = resolve_model(model)
+    if idata_kwargs.get("log_likelihood") and model is None:
+        raise ValueError("idata_kwargs={'log_likelihood': True} needs a rewrax Model (a hand-written JaxModel has no "
+                         "observed variables to evaluate)")
+    if var_names is not None:
+        _check_var_names(var_names, jm)
+    finish = dict(jm=jm, model=model, tune=int(tune), progressbar=progressbar, var_names=var_names,
+                  return_inferencedata=return_inferencedata, idata_kwargs=idata_kwargs,
+                  compute_convergence_checks=compute_convergence_checks, max_treedepth=max_treedepth)
+    external = NUTS_SAMPLERS[nuts_sampler]
+    if external is not None:
+        if step is not None:
+            raise ValueError(f"nuts_sampler={nuts_sampler!r} samples every variable with its own NUTS: step= is "
+                             "not supported with it")
+        start = time.perf_counter()
+        groups, attrs = external(jm, model, draws=int(draws), tune=int(tune), chains=int(chains),
+                                 target_accept=target_accept, random_seed=random_seed, initvals=initvals,
+                                 progressbar=progressbar, max_treedepth=max_treedepth, jitter=jitter,
+                                 jitter_max_retries=jitter_max_retries, **dict(nuts_sampler_kwargs or {}))
+        attrs["total_time"] = time.perf_counter() - start
+        return finish_sampling(groups, attrs, nuts=True, **finish)
     codes = stage_schedule(int(tune), int(draws), adaptation)
     ctx = SamplingContext(jm, model, _float_dtype(jm), mass_matrix, window_buffer_size(codes),
                           target_accept=target_accept, max_treedepth=max_treedepth,
                           restart_step_size=adaptation == "stan")
     plan = assign_step_methods(step, ctx)
-    if var_names is not None:
-        _check_var_names(var_names, jm)
     with _precision(jm, ctx.float_dtype), compilation_cache():
-        return _run(jm, model, plan, ctx, codes, draws=int(draws), tune=int(tune), chains=int(chains),
-                    random_seed=random_seed, initvals=initvals, jitter=jitter, jitter_max_retries=jitter_max_retries,
-                    progressbar=progressbar, chain_method=chain_method, var_names=var_names,
-                    return_inferencedata=return_inferencedata, discard_tuned_samples=discard_tuned_samples,
-                    compute_convergence_checks=compute_convergence_checks, callback=callback,
-                    idata_kwargs=idata_kwargs, chunk_size=chunk_size or DEFAULT_CHUNK,
-                    max_treedepth=max_treedepth)
+        groups, attrs = _run(jm, model, plan, ctx, codes, draws=int(draws), tune=int(tune), chains=int(chains),
+                             random_seed=random_seed, initvals=initvals, jitter=jitter,
+                             jitter_max_retries=jitter_max_retries, progressbar=progressbar,
+                             chain_method=chain_method, var_names=var_names,
+                             discard_tuned_samples=discard_tuned_samples, callback=callback,
+                             chunk_size=chunk_size or DEFAULT_CHUNK)
+    return finish_sampling(groups, attrs, nuts=any(m.name == "NUTS" for m, _ in plan), **finish)
 
 
 def _run(jm, model, plan, ctx, codes, *, draws, tune, chains, random_seed, initvals, jitter, jitter_max_retries,
-         progressbar, chain_method, var_names, return_inferencedata, discard_tuned_samples,
-         compute_convergence_checks, callback, idata_kwargs, chunk_size, max_treedepth):
+         progressbar, chain_method, var_names, discard_tuned_samples, callback, chunk_size):
+    """Rewrax's own samplers: ``(groups, attrs)`` of one run."""
     start = time.perf_counter()
     rng = np.random.default_rng(random_seed)
     seed = rng.integers(2**32, size=(chains, 2), dtype=np.uint32)  # raw per-chain PRNG keys
@@ -164,10 +221,47 @@ def _run(jm, model, plan, ctx, codes, *, draws, tune, chains, random_seed, initv
              "tuning_steps": out.n_tune_done, "draws": out.n_draws_done,
              "chains": chains, "sampler": steps.replace("\n", " "),
              "total_time": time.perf_counter() - start}
-    result = _package(groups, jm, attrs, return_inferencedata, idata_kwargs)
-    if compute_convergence_checks and out.n_draws_done:
-        light = make_light_result({g: groups[g] for g in ("posterior", "sample_stats")})
-        check_convergence(light, tune, max_treedepth if any(m.name == "NUTS" for m, _ in plan) else None)
+    return groups, attrs
+
+
+def finish_sampling(groups, attrs, *, jm, model, tune, progressbar, var_names, return_inferencedata, idata_kwargs,
+                    compute_convergence_checks, max_treedepth=None, nuts=False):
+    """What every sampler does after its draws: the time message, the result, the warnings.
+
+    ``groups`` is ``{group: {name: array (chain, draw, ...)}}`` with at least ``posterior``
+    and ``sample_stats``; ``attrs`` has ``sampling_time``, ``tuning_steps``, ``draws`` and
+    ``chains``. Returns InferenceData (with ``constant_data``, and ``log_likelihood`` when
+    ``idata_kwargs`` asks) or a MultiTrace.
+    """
+    n_chains, n_draws = int(attrs.get("chains", 1)), int(attrs.get("draws", 0))
+    n_tune = int(attrs.get("tuning_steps", tune))
+    message = (f"Sampling {n_chains} chain{'s' if n_chains > 1 else ''} for {n_tune:_d} tune and {n_draws:_d} draw "
+               f"iterations ({n_tune * n_chains:_d} + {n_draws * n_chains:_d} draws total) took "
+               f"{attrs.get('sampling_time', 0.0):.0f} seconds.")
+    _log.info(message)
+    if progressbar:
+        print(message, flush=True)
+    groups = dict(groups)
+    if var_names is not None:
+        names = [var_names] if isinstance(var_names, str) else list(var_names)
+        groups["posterior"] = {k: v for k, v in groups["posterior"].items() if k in names}
+    if model is not None:
+        groups["constant_data"] = {v.name: np.asarray(v.get_value()) for v in model.data_vars}
+    dims, coords = _dims_coords(jm, idata_kwargs)
+    if return_inferencedata:
+        result = make_inference_data(groups, dims, coords, attrs)
+        if idata_kwargs.get("log_likelihood") and model.observed_RVs:
+            from rewrax.samplers.loglik import compute_log_likelihood
+
+            names = None if idata_kwargs["log_likelihood"] is True else idata_kwargs["log_likelihood"]
+            compute_log_likelihood(result, var_names=names, model=model, extend_inferencedata=True)
+        checked = result
+    else:
+        result = MultiTrace(groups, dims, coords, attrs)
+        checked = make_inference_data({g: groups[g] for g in ("posterior", "sample_stats") if g in groups})
+    if compute_convergence_checks and n_draws:
+        free = [n for n in dict(getattr(jm, "rv_names", None) or {}).values() if n in checked.posterior]
+        check_convergence(checked, tune, max_treedepth if nuts else None, var_names=free or None)
     return result
 
 
@@ -234,13 +328,20 @@ def _stats(chunks):
     return {name: np.swapaxes(np.concatenate([c[name] for c in chunks], axis=0), 0, 1) for name in chunks[0]}
 
 
-def _package(groups, jm, attrs, return_inferencedata, idata_kwargs):
+def _dims_coords(jm, idata_kwargs):
     dims = {k: v for k, v in dict(getattr(jm, "dims", None) or {}).items() if v}
     coords = {k: v for k, v in dict(getattr(jm, "coords", None) or {}).items() if v is not None}
-    if return_inferencedata and arviz_available():
-        kwargs = dict(idata_kwargs or {})
-        return make_inference_data(groups, kwargs.pop("dims", dims), kwargs.pop("coords", coords), attrs)
-    return make_light_result(groups, dims, coords, attrs)
+    dims.update(idata_kwargs.get("dims") or {})
+    coords.update(idata_kwargs.get("coords") or {})
+    return dims, coords
+
+
+def _check_idata_kwargs(idata_kwargs):
+    idata_kwargs = dict(idata_kwargs or {})
+    unknown = sorted(set(idata_kwargs) - set(IDATA_KWARGS))
+    if unknown:
+        raise ValueError(f"unknown idata_kwargs {unknown}; rx.sample understands {list(IDATA_KWARGS)}")
+    return idata_kwargs
 
 
 # -- argument checks (all before anything is built or compiled) ---------------------------------

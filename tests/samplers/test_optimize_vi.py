@@ -71,7 +71,7 @@ def test_advi_recovers_a_gaussian_posterior():
     assert approx.mean["z"] == pytest.approx(POST_MEAN, abs=0.05)
     assert approx.std["z"] == pytest.approx(POST_SD, rel=0.1)
     assert approx.hist.shape == (20_000,) and approx.hist[-1000:].mean() < approx.hist[:100].mean()
-    draws = approx.sample(4000, random_seed=2, return_inferencedata=False).posterior["z"].values
+    draws = approx.sample(4000, random_seed=2).posterior["z"].values
     assert draws.shape == (1, 4000) and abs(draws.std() / POST_SD - 1) < 0.1
 
 
@@ -79,7 +79,7 @@ def test_advi_recovers_a_gaussian_posterior():
 def test_pathfinder_recovers_a_gaussian_posterior():
     approx = rx.fit(100, method="pathfinder", model=conjugate(), random_seed=1, progressbar=False)
     assert approx.mean["z"] == pytest.approx(POST_MEAN, abs=0.01)
-    draws = approx.sample(4000, random_seed=2, return_inferencedata=False).posterior["z"].values.ravel()
+    draws = approx.sample(4000, random_seed=2).posterior["z"].values.ravel()
     assert abs(draws.mean() - POST_MEAN) < 0.05 and abs(draws.std() / POST_SD - 1) < 0.1
 
 

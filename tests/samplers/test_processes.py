@@ -27,7 +27,7 @@ PARALLEL = """
     from jaxmodels import conjugate_model
     jm = conjugate_model()
     kw = dict(draws=500, tune=300, chains=4, model=jm, random_seed=1, progressbar=False,
-              return_inferencedata=False, compute_convergence_checks=False)
+              compute_convergence_checks=False)
     par = rs.sample(chain_method="parallel", **kw).posterior["z"].values
     vec = rs.sample(chain_method="vectorized", **kw).posterior["z"].values
     try:
@@ -59,7 +59,7 @@ CACHED = """
     import rewrax.samplers as rs
     from jaxmodels import eight_schools
     rs.sample(200, tune=200, chains=2, model=eight_schools(), random_seed=1, progressbar=False,
-              return_inferencedata=False, compute_convergence_checks=False)
+              compute_convergence_checks=False)
     print(json.dumps({"backend": seconds["/jax/core/compile/backend_compile_duration"],
                       "hits": hits.count("/jax/compilation_cache/cache_hits")}))
 """
@@ -86,7 +86,7 @@ STORED = """
     from rewrax.samplers import stored
     import jaxmodels
     out = rs.sample(200, tune=200, chains=2, model=getattr(jaxmodels, MODEL)(), random_seed=1, progressbar=False,
-                    return_inferencedata=False, compute_convergence_checks=False)
+                    compute_convergence_checks=False)
     name = sorted(out.posterior)[0]
     print(json.dumps({"trace": sum(traced), "draws": out.posterior[name].values.ravel().tolist(),
                       **stored.COUNTS}))

@@ -11,7 +11,7 @@ import scipy.stats
 
 import rewrax.samplers as rs
 from rewrax.samplers import program as program_mod
-from rewrax.samplers.results import SamplingResult
+from rewrax.samplers.results import MultiTrace
 
 from jaxmodels import conjugate_model, make, normal_model
 
@@ -39,7 +39,6 @@ def counted():
 
 def quick(jm, **kw):
     kw.setdefault("progressbar", False)
-    kw.setdefault("return_inferencedata", False)
     kw.setdefault("compute_convergence_checks", False)
     return rs.sample(kw.pop("draws", 500), tune=kw.pop("tune", 500), chains=kw.pop("chains", 2), model=jm, **kw)
 
@@ -47,7 +46,7 @@ def quick(jm, **kw):
 def test_conjugate_posterior_and_result_groups(counted):
     jm, _ = counted
     res = quick(jm, draws=1000, tune=1000, chains=4, random_seed=3)
-    assert isinstance(res, SamplingResult)
+    assert type(res).__name__ == "InferenceData"
     z = res.posterior["z"].values
     assert z.shape == (4, 1000) and res.posterior["z"].dims == ("chain", "draw")
     assert abs(z.mean() - POST_MEAN) < 0.1 and abs(z.std() / POST_SD - 1) < 0.1
@@ -60,7 +59,7 @@ def test_conjugate_posterior_and_result_groups(counted):
     lp = scipy.stats.norm.logpdf(z, 0, 5) + scipy.stats.norm.logpdf(5.0, z, 1)
     np.testing.assert_allclose(stats["lp"].values, lp, rtol=1e-10)
     np.testing.assert_array_equal(res.observed_data["x"].values, [5.0])  # ArviZ/PyMC: scalars as (1,)
-    assert res.attrs["tuning_steps"] == 1000 and res.attrs["draws"] == 1000
+    assert res.posterior.attrs["tuning_steps"] == 1000 and res.posterior.attrs["draws"] == 1000
 
 
 def test_seed_reproduces_and_differs(counted):
@@ -144,7 +143,6 @@ def test_vector_variable_and_var_names():
     assert np.all(np.abs(x.mean(axis=(0, 1)) - 1) < 0.35) and np.all(np.abs(x.std(axis=(0, 1)) / 2 - 1) < 0.15)
 
 
-@pytest.mark.skipif(not rs.results.arviz_available(), reason="ArviZ is not installed")
 def test_inference_data_when_arviz_is_installed(counted):
     jm, _ = counted
     idata = rs.sample(200, tune=200, chains=2, model=jm, random_seed=1, progressbar=False,
@@ -234,8 +232,7 @@ def test_model_resampled_after_set_data_compiles_nothing():
         y = rx.Data("y", np.array([1.0, 2.0, 3.0]))
         mu = rx.Normal("mu", 0.0, 10.0)
         rx.Normal("obs", mu, 1.0, observed=y)
-    kw = dict(draws=300, tune=300, chains=2, model=model, progressbar=False, return_inferencedata=False,
-              compute_convergence_checks=False)
+    kw = dict(draws=300, tune=300, chains=2, model=model, progressbar=False, compute_convergence_checks=False)
     first = rx.sample(random_seed=1, **kw).posterior["mu"].values
     compiles = []
     jax.monitoring.register_event_duration_secs_listener(
@@ -246,27 +243,25 @@ def test_model_resampled_after_set_data_compiles_nothing():
     assert abs(first.mean() - 2.0) < 0.3 and abs(second.mean() - 12.0) < 0.3
 
 
-def test_without_arviz_the_light_result_and_blackjax_summary(counted, monkeypatch):
-    from rewrax.samplers import diagnostics as diag_mod
+def test_return_inferencedata_false_gives_pymc_multitrace(counted):
+    import arviz as az
 
-    monkeypatch.setattr(sys.modules["rewrax.samplers.sample"], "arviz_available", lambda: False)
-    monkeypatch.setattr(diag_mod, "arviz_available", lambda: False)
     jm, _ = counted
-    res = rs.sample(1000, tune=500, chains=4, model=jm, random_seed=4, progressbar=False)  # InferenceData asked
-    assert isinstance(res, SamplingResult)
-    table = rs.summary(res)
-    row = table.loc("z")
-    z = res.posterior["z"].values
-    assert row["mean"] == pytest.approx(z.mean()) and row["sd"] == pytest.approx(z.std(ddof=1))
-    assert 0.99 < row["r_hat"] < 1.01 and 800 < row["ess_bulk"] < 4000
-    assert row["hdi_3%"] < z.mean() < row["hdi_97%"]
-    assert "ess_bulk" in str(table) and table.columns[0] == "mean"
-    if rs.results.arviz_available():  # BlackJAX's numbers are ArviZ's
-        import arviz as az
-
-        ds = az.convert_to_dataset(z)
-        assert row["ess_bulk"] == pytest.approx(float(az.ess(ds)["x"]), rel=1e-6)
-        assert row["r_hat"] == pytest.approx(float(az.rhat(ds)["x"]), rel=1e-6)
+    trace = rs.sample(1000, tune=500, chains=4, model=jm, random_seed=4, progressbar=False,
+                      return_inferencedata=False)
+    assert isinstance(trace, MultiTrace) and trace.nchains == 4 and len(trace) == 1000
+    z = trace.get_values("z", combine=False)
+    assert len(z) == 4 and z[0].shape == (1000,)
+    np.testing.assert_array_equal(trace["z"], np.concatenate(z))  # PyMC: chains one after another
+    assert trace.get_sampler_stats("diverging").shape == (4000,) and "lp" in trace.stat_names
+    idata = rs.to_inference_data(trace)
+    np.testing.assert_array_equal(idata.posterior["z"].values, np.stack(z))
+    table = rs.summary(idata)
+    ref = az.summary(idata)
+    assert list(table.columns) == list(ref.columns) and list(table.index) == list(ref.index)
+    np.testing.assert_allclose(table.values, ref.values)
+    with pytest.raises(KeyError, match="no variable 'nope'"):
+        trace["nope"]
 
 
 def test_model_initvals_and_var_names():
@@ -278,9 +273,9 @@ def test_model_initvals_and_var_names():
         rx.Deterministic("twice", 2 * mu)
         rx.Normal("y", mu, sigma, observed=np.array([0.5, -0.2, 0.1]))
     res = rx.sample(50, tune=0, chains=1, model=model, initvals={"sigma": 3.0, mu: 0.7}, init="adapt_diag",
-                    random_seed=1, progressbar=False, return_inferencedata=False, compute_convergence_checks=False,
+                    random_seed=1, progressbar=False, compute_convergence_checks=False,
                     discard_tuned_samples=False, var_names=["mu", "twice"])
-    assert set(res.posterior) == {"mu", "twice"}
+    assert set(res.posterior.data_vars) == {"mu", "twice"}
     np.testing.assert_allclose(res.posterior["twice"].values, 2 * res.posterior["mu"].values)
     # no warm-up and no jitter: the chain starts at the given values, so its first draw is near them
     assert abs(res.posterior["mu"].values[0, 0] - 0.7) < 1.5

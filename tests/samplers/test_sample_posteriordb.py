@@ -58,7 +58,7 @@ def test_posterior_matches_reference(name):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = rx.sample(1000, tune=1000, chains=4, model=model, random_seed=20250429, progressbar=False,
-                           return_inferencedata=False, **CASES[name])
+                           **CASES[name])
     warned = [str(w.message) for w in caught if issubclass(w.category, rx.ConvergenceWarning)]
     assert not [m for m in warned if "divergence" not in m]  # no R-hat / ESS / tree-depth warning
     assert result.sample_stats["diverging"].values.sum() <= 4

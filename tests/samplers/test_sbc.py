@@ -26,7 +26,7 @@ def sbc_ranks(model, simulate, params, seed):
         truth, data = simulate(rng)
         rx.set_data(data, model=model)
         res = rx.sample(N_DRAWS, tune=300, chains=2, model=model, random_seed=int(rng.integers(2**31)),
-                        progressbar=False, compute_convergence_checks=False, return_inferencedata=False)
+                        progressbar=False, compute_convergence_checks=False)
         for p in params:
             draws = res.posterior[p].values[:, ::THIN].ravel()
             ranks[p].append(int(np.sum(draws < truth[p])))
