@@ -22,6 +22,10 @@ from rewrax.model.distributions.multivariate import (  # noqa: F401
     Dirichlet, LKJCholeskyCov, LKJCorr, Multinomial, MvNormal, MvStudentT, expand_packed_triangular,
 )
 from rewrax.model.distributions.wrappers import Censored, Mixture, NormalMixture, Truncated  # noqa: F401
+from rewrax.model.distributions.timeseries import (  # noqa: F401
+    GaussianRandomWalk, MvGaussianRandomWalk, MvStudentTRandomWalk, RandomWalk,
+)
+from rewrax.model.distributions.timeseries_processes import AR, GARCH11, EulerMaruyama  # noqa: F401
 from rewrax.model.distributions.custom import CustomDist, DensityDist, SymbolicRandomVariable  # noqa: F401
 
 __all__ = [
@@ -38,6 +42,9 @@ __all__ = [
     "MvNormal", "MvStudentT", "Dirichlet", "Multinomial", "LKJCholeskyCov", "LKJCorr", "expand_packed_triangular",
     # built from other distributions
     "Mixture", "NormalMixture", "Censored", "Truncated",
+    # time series
+    "RandomWalk", "GaussianRandomWalk", "MvGaussianRandomWalk", "MvStudentTRandomWalk", "AR", "GARCH11",
+    "EulerMaruyama",
     # user-defined
     "CustomDist", "DensityDist", "SymbolicRandomVariable",
 ]
