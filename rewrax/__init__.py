@@ -28,4 +28,26 @@ from rewrax.samplers import (  # noqa: F401  (sampling)
     Metropolis, find_MAP, fit, sample, set_compilation_cache, summary,
 )
 
+# PyMC's namespaces and simple names (pm.math, pm.distributions, pm.stats, pm.floatX, ...)
+from rewrax import (  # noqa: F401
+    blocking, distributions, exceptions, logprob, math, model_graph, plots, printing, pytensorf, stats, step_methods,
+    vartypes,
+)
+from rewrax.blocking import DictToArrayBijection  # noqa: F401
+from rewrax.exceptions import IncorrectArgumentsError, ShapeError, ShapeWarning, TraceDirectoryError  # noqa: F401
+from rewrax.logprob import logccdf  # noqa: F401
+from rewrax.math import expand_packed_triangular, invlogit, invprobit, logaddexp, logit, logsumexp, probit  # noqa: F401
+from rewrax.model_core import Point, compile_fn  # noqa: F401
+from rewrax.model_graph import model_to_mermaid, model_to_networkx  # noqa: F401
+from rewrax.printing import str_for_dist, str_for_model, str_for_potential_or_deterministic  # noqa: F401
+from rewrax.pytensorf import (  # noqa: F401
+    CallableTensor, compile, cont_inputs, convert_data, convert_observed_data, floatX, gradient, hessian_diag,
+    inputvars, intX, join_nonshared_inputs, make_shared_replacements,
+)
+from rewrax.step_methods import STEP_METHODS, HamiltonianMC  # noqa: F401
+from rewrax.vartypes import *  # noqa: F401,F403
+from rewrax.arviz_names import module_getattr as _arviz_getattr
+
+__getattr__ = _arviz_getattr("rewrax")  # pm.loo, pm.hdi, pm.plot_trace, ...: ArviZ, imported on first use
+
 __version__ = "0.1.0"
