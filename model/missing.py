@@ -6,10 +6,13 @@ sampled like any other parameter) and ``x_observed`` (the entries that were give
 records ``x`` as a deterministic that puts both back in the data's shape. Both parts draw
 their parameters from the original variable's, broadcast to the data's shape, so every
 entry keeps its own parameters. Missing values are never silently used: entries of a
-multivariate variable's event must be all missing or all present.
+multivariate variable's event must be all missing or all present, and every imputation
+emits PyMC's :class:`ImputationWarning` naming the variable and the number of missing values.
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 
@@ -18,6 +21,10 @@ from rewrax.model.context import UNSET
 from rewrax.model.named import Deterministic
 from rewrax.model.registration import register_free, register_observed, _cast_data
 from rewrax.symbolic.random.op import RandomVariable
+
+
+class ImputationWarning(UserWarning):
+    """Observed data hold missing values, which become free variables to sample (PyMC's warning)."""
 
 
 def register_partially_observed(model, rv_var, data, mask, dims, default_transform, total_size):
@@ -31,6 +38,9 @@ def register_partially_observed(model, rv_var, data, mask, dims, default_transfo
         )
     batch_mask = _batch_mask(name, mask, op.ndim_supp)
     miss_idx, obs_idx = np.flatnonzero(batch_mask), np.flatnonzero(~batch_mask)
+    warnings.warn(f"Data in {name} contains {miss_idx.size} missing value{'s' if miss_idx.size != 1 else ''} and "
+                  f"will be automatically imputed from the sampling distribution ({name}_unobserved).",
+                  ImputationWarning, stacklevel=_user_level())
     n_batch = batch_mask.size
     batch_shape, event_shape = data.shape[: data.ndim - op.ndim_supp], data.shape[data.ndim - op.ndim_supp:]
     flat_params = [_flat_param(p, k, batch_shape, n_batch) for p, k in zip(rv_var.owner.inputs[2:], op.ndims_params)]
@@ -50,6 +60,16 @@ def register_partially_observed(model, rv_var, data, mask, dims, default_transfo
     for idx, part in parts:
         full = pt.set_subtensor(full[idx], part)
     return Deterministic(model.name_of(name), pt.reshape(full, data.shape), model=model, dims=dims)
+
+
+def _user_level():
+    """The stack level of the first frame outside rewrax (the user's ``rx.Normal(...)`` line)."""
+    import sys
+
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("rewrax."):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _batch_mask(name, mask, ndim_supp):

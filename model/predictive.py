@@ -7,8 +7,11 @@ Posterior predictive: the graph of the requested variables is vectorized over al
 posterior draws at once with ``vectorize_graph`` (each free random variable replaced by
 the batch of its posterior draws), compiled once and called once; no Python loop over draws.
 
-Results are ArviZ ``InferenceData`` when ArviZ is installed (and ``return_inferencedata``),
-plain dicts of arrays otherwise.
+Results are ArviZ ``InferenceData`` with PyMC's groups (``prior``, ``prior_predictive``,
+``posterior_predictive`` or ``predictions`` + ``predictions_constant_data``, with
+``observed_data`` and ``constant_data``), or plain dicts of arrays with
+``return_inferencedata=False``. Groups follow the model's current coords, so predictions
+after ``rx.set_data(..., coords=...)`` carry the new coordinate values.
 """
 
 from __future__ import annotations
@@ -26,19 +29,12 @@ from rewrax.lower_jax.x64 import needs_x64
 from rewrax.model.compile import _observed_data
 from rewrax.model.context import modelcontext
 from rewrax.model.coords import current_length
+from rewrax.model.inference_data import extend, inference_data
 from rewrax.symbolic.graph import ancestors, graph_inputs, io_toposort
 from rewrax.symbolic.random.op import RandomVariable
 from rewrax.symbolic.type import RandomKeyType
 from rewrax.symbolic.variable import Constant, SharedVariable
 from rewrax.symbolic.vectorize import vectorize_graph
-
-
-def _arviz():
-    try:
-        import arviz
-    except Exception:  # ImportError, or an ArviZ broken by its own dependencies
-        return None
-    return arviz
 
 
 def _keys(random_seed, *shape):
@@ -98,8 +94,8 @@ def sample_prior_predictive(draws=500, model=None, var_names=None, random_seed=N
         Variables to return (default: free and observed random variables and deterministics).
     random_seed : int, optional
     return_inferencedata : bool
-        ArviZ InferenceData (groups ``prior``, ``prior_predictive``, ``observed_data``) when
-        ArviZ is installed; otherwise, or when ``False``, a dict ``{name: array}``.
+        ArviZ InferenceData (groups ``prior``, ``prior_predictive``, ``observed_data``,
+        ``constant_data``); when ``False``, a dict ``{name: array}``.
 
     Examples
     --------
@@ -121,26 +117,30 @@ def sample_prior_predictive(draws=500, model=None, var_names=None, random_seed=N
     variables = _names(model, var_names, model.free_RVs + model.observed_RVs + model.deterministics)
     values = _batched_forward(variables, {}, [], draws, random_seed)
     result = {v.name: val for v, val in zip(variables, values)}
-    az = _arviz()
-    if not return_inferencedata or az is None:
+    if not return_inferencedata:
         return result
     observed = {rv.name for rv in model.observed_RVs}
     groups = {"prior": {k: v[None] for k, v in result.items() if k not in observed},
               "prior_predictive": {k: v[None] for k, v in result.items() if k in observed},
-              "observed_data": _observed_values(model)}
-    return _inference_data(az, model, groups, idata_kwargs)
+              "observed_data": _observed_data(model), "constant_data": _constant_data(model)}
+    return _inference_data(model, groups, idata_kwargs)
 
 
-def _observed_values(model):
-    return _observed_data(model)
+def _constant_data(model):
+    """The data containers' current values (PyMC's ``constant_data`` group)."""
+    return {v.name: np.asarray(v.get_value()) for v in model.data_vars}
 
 
-def _inference_data(az, model, groups, idata_kwargs=None):
+def _inference_data(model, groups, idata_kwargs=None):
+    kwargs = dict(idata_kwargs or {})
     dims = {k: list(v) for k, v in model.named_vars_to_dims.items() if v}
     coords = {k: (np.asarray(v) if v is not None else np.arange(_length(model, k)))
               for k, v in model.coords.items()}
-    kwargs = {g: v for g, v in groups.items() if v}
-    return az.from_dict(coords=coords, dims=dims, **kwargs, **(idata_kwargs or {}))
+    dims.update(kwargs.pop("dims", None) or {})
+    coords.update(kwargs.pop("coords", None) or {})
+    if kwargs:
+        raise ValueError(f"unknown idata_kwargs {sorted(kwargs)}; forward sampling understands 'dims' and 'coords'")
+    return inference_data(groups, dims, coords)
 
 
 def _length(model, dim):
@@ -193,9 +193,13 @@ def sample_posterior_predictive(trace, model=None, var_names=None, random_seed=N
         Posterior draws with leading (chain, draw) dimensions.
     var_names : list of str, optional
     extend_inferencedata : bool
-        Add the group to ``trace`` (an InferenceData) and return it.
+        Add the new groups to ``trace`` (an InferenceData; groups of the same name are
+        replaced) and return ``trace``.
     predictions : bool
-        Name the group ``predictions`` instead of ``posterior_predictive``.
+        Out-of-sample predictions after ``rx.set_data``: the groups are ``predictions`` and
+        ``predictions_constant_data`` (the new data), with the model's current coords,
+        as in PyMC. Raises when the model has no data containers, or when they still hold
+        the data of ``trace``'s ``constant_data`` (``rx.set_data`` was not called).
 
     Examples
     --------
@@ -209,6 +213,8 @@ def sample_posterior_predictive(trace, model=None, var_names=None, random_seed=N
     (2, 50, 3)
     """
     model = modelcontext(model)
+    if predictions:
+        _check_new_data(model, trace)
     arrays = _posterior_arrays(trace)
     default = model.observed_RVs if model.observed_RVs else model.deterministics
     variables = _names(model, var_names, default)
@@ -220,18 +226,38 @@ def sample_posterior_predictive(trace, model=None, var_names=None, random_seed=N
     if computed:
         result.update(_vectorized_draws(model, computed, arrays, n, random_seed, (chains, draws)))
     result = {v.name: result[v.name] for v in variables}
-    az = _arviz()
-    if not return_inferencedata or az is None:
+    if not return_inferencedata:
         return result
-    group = "predictions" if predictions else "posterior_predictive"
-    idata = _inference_data(az, model, {group: result, "observed_data": _observed_values(model)} if not predictions
-                            else {group: result}, idata_kwargs)
+    if predictions:
+        groups = {"predictions": result, "predictions_constant_data": _constant_data(model)}
+    else:
+        groups = {"posterior_predictive": result, "observed_data": _observed_data(model),
+                  "constant_data": _constant_data(model)}
+    if extend_inferencedata and not hasattr(trace, "add_groups"):
+        raise TypeError(f"extend_inferencedata=True needs an InferenceData trace, got {type(trace).__name__}")
+    idata = _inference_data(model, groups, idata_kwargs)
     if extend_inferencedata:
-        if not hasattr(trace, "extend"):
-            raise TypeError("extend_inferencedata=True needs an InferenceData trace")
-        trace.extend(idata)
-        return trace
+        new = [g for g in groups if g not in ("observed_data", "constant_data") or g not in trace.groups()]
+        return extend(trace, idata, new)
     return idata
+
+
+def _check_new_data(model, trace):
+    """``predictions=True`` is for new data: say so when there is none to predict at."""
+    if not model.data_vars:
+        raise ValueError("predictions=True draws out-of-sample predictions at data set with rx.set_data, but the "
+                         "model has no data containers (rx.Data); use predictions=False for posterior predictive "
+                         "draws at the observed data")
+    fitted = getattr(trace, "constant_data", None)
+    if fitted is None:
+        return
+    current = _constant_data(model)
+    same = [name for name, value in current.items() if name in fitted
+            and np.shape(fitted[name]) == np.shape(value) and np.array_equal(np.asarray(fitted[name].values), value)]
+    if len(same) == len(current):
+        raise ValueError(f"predictions=True, but the data containers {same} still hold the data the trace was "
+                         "sampled with (its constant_data): call rx.set_data({...}, coords={...}) with the new data "
+                         "first, or use predictions=False for in-sample posterior predictive draws")
 
 
 def _vectorized_draws(model, outputs, arrays, n, random_seed, lead):

@@ -27,6 +27,10 @@ from rewrax.samplers import (  # noqa: F401  (sampling)
     HMC, NUTS, BinaryGibbsMetropolis, BinaryMetropolis, CategoricalGibbsMetropolis, CompoundStep, ConvergenceWarning,
     Metropolis, find_MAP, fit, sample, set_compilation_cache, summary,
 )
+from rewrax.model import ImputationWarning, do, observe  # noqa: F401  (the workflow after sampling)
+from rewrax.samplers import (  # noqa: F401  (the workflow after sampling)
+    MultiTrace, compute_log_likelihood, compute_log_prior, predictions_to_inference_data, to_inference_data,
+)
 
 # PyMC's namespaces and simple names (pm.math, pm.distributions, pm.stats, pm.floatX, ...)
 from rewrax import (  # noqa: F401

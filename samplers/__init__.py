@@ -5,7 +5,8 @@ from rewrax.samplers.diagnostics import ConvergenceWarning, summary  # noqa: F40
 from rewrax.model.debug import SamplingError  # noqa: F401
 from rewrax.samplers.optimize import find_MAP  # noqa: F401
 from rewrax.samplers.vi import Approximation, fit  # noqa: F401
-from rewrax.samplers.results import MultiTrace, to_inference_data  # noqa: F401
+from rewrax.samplers.loglik import compute_log_likelihood, compute_log_prior  # noqa: F401
+from rewrax.samplers.results import MultiTrace, predictions_to_inference_data, to_inference_data  # noqa: F401
 from rewrax.samplers.run import ChunkInfo  # noqa: F401
 from rewrax.samplers.sample import sample  # noqa: F401
 from rewrax.samplers.steps import (  # noqa: F401

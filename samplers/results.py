@@ -12,50 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-#: groups whose variables have no (chain, draw) dimensions
-DATA_GROUPS = ("observed_data", "constant_data", "predictions_constant_data")
-
-
-def library_attrs() -> dict:
-    """The attrs PyMC puts on every group (ArviZ adds ``created_at`` and ``arviz_version``)."""
-    from rewrax import __version__
-
-    return {"inference_library": "rewrax", "inference_library_version": __version__}
-
-
-def make_inference_data(groups: dict, dims_map=None, coords=None, attrs=None):
-    """ArviZ InferenceData from ``{group: {name: array}}`` ((chain, draw) leading, except data groups).
-
-    ``attrs`` (``sampling_time``, ``tuning_steps``, ...) go on ``posterior`` and
-    ``sample_stats``, as in PyMC; every group gets the library attrs.
-    """
-    import arviz as az
-
-    dims_map = {k: list(v) for k, v in (dims_map or {}).items() if v}
-    kwargs = {g: {k: np.asarray(v) for k, v in variables.items()} for g, variables in groups.items() if variables}
-    coords = _coords_for(kwargs, dims_map, coords)
-    if "warmup_posterior" in kwargs or "warmup_sample_stats" in kwargs:
-        kwargs["save_warmup"] = True
-    idata = az.from_dict(coords=coords, dims=dims_map, **kwargs)
-    for group in idata.groups():
-        idata[group].attrs.update(library_attrs())
-        if group in ("posterior", "sample_stats"):  # where PyMC puts sampling_time, tuning_steps
-            idata[group].attrs.update(dict(attrs or {}))
-    return idata
-
-
-def _coords_for(groups, dims_map, coords):
-    """The model's coords, minus those no array here matches (a dim resized by ``set_data`` that
-    only some groups follow keeps ArviZ from raising ``CoordinateValidationError``)."""
-    coords = {k: np.asarray(v) for k, v in (coords or {}).items() if v is not None}
-    lengths = {}
-    for gname, variables in groups.items():
-        lead = 0 if gname in DATA_GROUPS else 2
-        for name, values in variables.items():
-            shape = np.shape(np.atleast_1d(values) if lead == 0 else values)[lead:]
-            for dim, n in zip(dims_map.get(name, ()), shape):
-                lengths.setdefault(dim, set()).add(n)
-    return {k: v for k, v in coords.items() if lengths.get(k, {len(v)}) == {len(v)}}
+from rewrax.model.inference_data import inference_data as make_inference_data  # noqa: F401  (re-exported)
 
 
 class MultiTrace:
@@ -174,3 +131,38 @@ def make_light_result(groups: dict, dims_map=None, coords=None, attrs=None) -> M
 def arviz_available() -> bool:
     """Always true: ArviZ is a dependency (kept for callers that still ask)."""
     return True
+
+
+def predictions_to_inference_data(predictions, posterior_trace=None, model=None, coords=None, dims=None,
+                                  sample_dims=None, idata_orig=None, inplace=False):
+    """Out-of-sample draws as PyMC's ``predictions`` and ``predictions_constant_data`` groups.
+
+    ``predictions`` is ``{name: array (chain, draw, ...)}`` (what
+    ``rx.sample_posterior_predictive(..., predictions=True, return_inferencedata=False)``
+    gives); the model's data containers (their current values, after ``rx.set_data``) make
+    ``predictions_constant_data``; dims and coords are the model's current ones. With
+    ``idata_orig`` the groups are added to (a copy of, unless ``inplace``) that InferenceData.
+
+    Examples
+    --------
+    >>> import numpy as np, rewrax as rx
+    >>> with rx.Model(coords={"obs": [10, 11]}) as m:
+    ...     x = rx.Data("x", np.zeros(2), dims="obs")
+    ...     y = rx.Normal("y", x, 1.0, dims="obs")
+    >>> idata = rx.predictions_to_inference_data({"y": np.zeros((1, 4, 2))}, model=m)
+    >>> idata.groups(), list(idata.predictions.coords["obs"].values)
+    (['predictions', 'predictions_constant_data'], [10, 11])
+    """
+    from rewrax.model.context import modelcontext
+    from rewrax.model.inference_data import extend
+
+    model = modelcontext(model)
+    dims = {**{k: list(v) for k, v in model.named_vars_to_dims.items() if v}, **dict(dims or {})}
+    coords = {**{k: v for k, v in model.coords.items() if v is not None}, **dict(coords or {})}
+    groups = {"predictions": dict(predictions),
+              "predictions_constant_data": {v.name: np.asarray(v.get_value()) for v in model.data_vars}}
+    new = make_inference_data(groups, dims, coords)
+    if idata_orig is None:
+        return new
+    target = idata_orig if inplace else idata_orig.copy()
+    return extend(target, new, list(groups))
