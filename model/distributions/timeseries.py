@@ -133,11 +133,12 @@ class RandomWalk(Distribution):
     Examples
     --------
     >>> import numpy as np, rewrax as rx
-    >>> x = rx.RandomWalk.dist(init_dist=rx.Normal.dist(0, 1), innovation_dist=rx.StudentT.dist(3, 0, 1), steps=4)
+    >>> t = rx.StudentT.dist(nu=3, mu=0, sigma=1)
+    >>> x = rx.RandomWalk.dist(init_dist=rx.Normal.dist(0, 1), innovation_dist=t, steps=4)
     >>> x.type.shape
     (5,)
     >>> v = np.array([0.0, 1.0, 0.5, 0.5, 2.0])
-    >>> expected = rx.logp(rx.Normal.dist(0, 1), 0.0) + rx.logp(rx.StudentT.dist(3, 0, 1), np.diff(v)).sum()
+    >>> expected = rx.logp(rx.Normal.dist(0, 1), 0.0) + rx.logp(rx.StudentT.dist(nu=3, mu=0, sigma=1), np.diff(v)).sum()
     >>> bool(np.isclose(rx.logp(x, v).eval(), expected.eval()))
     True
     """

@@ -59,6 +59,10 @@ def _core_dim(node, k):
     # a support dimension of unknown static size: the size of the matching parameter dimension
     from rewrax.symbolic.blockwise import parse_signature
 
+    source = getattr(node.op, "support_dim_source", None)  # (param, axis, offset): time series' lengths
+    if source is not None and source(k) is not None:
+        param, axis, offset = source(k)
+        return infer_shape(node.op.dist_params(node)[param])[axis] + offset
     ins, outs = parse_signature(node.op.signature)
     letter = outs[0][k]
     for p, letters in zip(node.op.dist_params(node), ins):

@@ -46,6 +46,12 @@ class RandomWalkRV(RandomVariable):
             return (_plus(steps, 1), k)
         return (_plus(steps, 1),)
 
+    def support_dim_source(self, k):
+        """Support dimension ``k`` is ``(param, axis)``'s size plus ``offset`` (for symbolic lengths)."""
+        if k == 0:
+            return (1, -1 - self.inner_ndim_supp, 1)
+        return (1, -1, 0)
+
 
 class AutoRegressiveRV(RandomVariable):
     """``x[t] = c + sum_i rho_i x[t - i] + sigma * noise[t]`` after ``ar_order`` initial values.
@@ -71,6 +77,9 @@ class AutoRegressiveRV(RandomVariable):
     def support_shape(self, params):
         return (_plus(params[3].type.shape[-1], self.ar_order),)
 
+    def support_dim_source(self, k):
+        return (3, -1, self.ar_order)
+
 
 class GARCH11RV(RandomVariable):
     """GARCH(1,1): ``y[t] = sigma[t] * noise[t]``, ``sigma[t]**2 = omega + alpha_1 y[t-1]**2 + beta_1 sigma[t-1]**2``.
@@ -85,6 +94,9 @@ class GARCH11RV(RandomVariable):
 
     def support_shape(self, params):
         return (_plus(params[5].type.shape[-1], 1),)
+
+    def support_dim_source(self, k):
+        return (5, -1, 1)
 
 
 class EulerMaruyamaRV(RandomVariable):

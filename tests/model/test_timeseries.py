@@ -291,6 +291,32 @@ def test_shapes_from_steps_shape_size_dims_and_observed():
     assert m.named_vars_to_dims["g"] == ("series", "time")
 
 
+def test_lengths_from_data_dims_are_symbolic_and_work():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        with rx.Model() as m:
+            rx.Data("d", np.zeros(10), dims="time")
+            g = rx.GaussianRandomWalk("g", sigma=1.0, init_dist=rx.Normal.dist(0, 1), dims="time")
+            a = rx.AR("a", rho=[0.5, 0.2], dims="time")
+            h = rx.GARCH11("h", 0.1, 0.2, 0.7, 1.0, dims="time")
+    assert g.type.shape == (None,) and a.type.shape == (None,)
+    point = m.initial_point()
+    assert {k: v.shape for k, v in point.items()} == {"g": (10,), "a": (10,), "h": (10,)}
+    logps = m.point_logps(round_vals=10)
+    np.testing.assert_allclose(logps["g"], 10 * st.norm(0, 1).logpdf(0.0), rtol=1e-9)
+    np.testing.assert_allclose(logps["a"], 2 * st.norm(0, 100).logpdf(0.0) + 8 * st.norm(0, 1).logpdf(0.0), rtol=1e-9)
+    assert rx.draw(h, draws=2, random_seed=1).shape == (2, 10)
+
+
+@pytest.mark.parametrize("module", ["timeseries", "timeseries_processes"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    mod = importlib.import_module(f"rewrax.model.distributions.{module}")
+    assert doctest.testmod(mod, optionflags=doctest.ELLIPSIS).failed == 0
+
+
 def test_support_points_as_pymc():
     with rx.Model() as m:
         rx.GaussianRandomWalk("g", mu=0.5, sigma=1, init_dist=rx.Normal.dist(2.0, 1), steps=4)
