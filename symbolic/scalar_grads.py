@@ -15,7 +15,6 @@ from rewrax.symbolic.reduce import sum as sum_
 from rewrax.symbolic.type import is_discrete_dtype
 
 _SQRT_PI = math.sqrt(math.pi)
-_LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 
 
 def _zero(x):
@@ -107,8 +106,9 @@ RULES = {
     "erfcx": lambda xs, out, gz: [m.mul(gz, m.sub(m.mul(2, xs[0], out), 2 / _SQRT_PI))],
     "erfinv": lambda xs, out, gz: [m.mul(gz, _SQRT_PI / 2, m.exp(m.sqr(out)))],
     "erfcinv": lambda xs, out, gz: [m.mul(gz, -_SQRT_PI / 2, m.exp(m.sqr(out)))],
+    # phi(x) / Phi(x) = sqrt(2 / pi) / erfcx(-x / sqrt(2)): no exp of a difference of huge numbers
     "log_ndtr": lambda xs, out, gz: [
-        m.mul(gz, m.exp(m.sub(m.sub(m.mul(-0.5, m.sqr(xs[0])), _LOG_SQRT_2PI), out)))
+        m.true_div(m.mul(gz, math.sqrt(2 / math.pi)), m.erfcx(m.mul(-1 / math.sqrt(2), xs[0])))
     ],
     "ndtri": lambda xs, out, gz: [m.mul(gz, math.sqrt(2 * math.pi), m.exp(m.mul(0.5, m.sqr(out))))],
     "gammaln": lambda xs, out, gz: [m.mul(gz, m.digamma(xs[0]))],

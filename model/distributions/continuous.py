@@ -15,7 +15,8 @@ from rewrax.model.distributions.distribution import Continuous
 from rewrax.model.distributions.params import get_tau_sigma, icdf_bound, is_constant_value
 from rewrax.model.logprob.checks import bound, check_parameters
 from rewrax.model.logprob.math import (
-    LOG_2, log_betainc, log_diff_exp, log_gammainc, log_gammaincc, logpow, normal_lccdf, normal_lcdf,
+    LOG_2, log_betainc, log_gammainc, log_gammaincc, logpow, normal_lcdf, normal_log_mass,
+    truncated_normal_logcdf,
 )
 from rewrax.symbolic.random import basic as rv
 
@@ -122,10 +123,8 @@ class TruncatedNormal(Continuous):
 
     @staticmethod
     def _log_mass(mu, sigma, lower, upper):
-        # log(Phi(b) - Phi(a)), computed in the tail where the CDFs are small
-        upper_tail = log_diff_exp(normal_lccdf(mu, sigma, lower), normal_lccdf(mu, sigma, upper))
-        lower_tail = log_diff_exp(normal_lcdf(mu, sigma, upper), normal_lcdf(mu, sigma, lower))
-        return pt.switch(lower > mu, upper_tail, lower_tail)
+        # log(Phi(b) - Phi(a)), accurate (and with finite gradients) in both tails and at +-inf
+        return normal_log_mass(mu, sigma, lower, upper)
 
     @staticmethod
     def logp(value, mu, sigma, lower, upper):
@@ -135,9 +134,7 @@ class TruncatedNormal(Continuous):
 
     @staticmethod
     def logcdf(value, mu, sigma, lower, upper):
-        inside = TruncatedNormal._log_mass(mu, sigma, lower, pt.minimum(value, upper))
-        res = inside - TruncatedNormal._log_mass(mu, sigma, lower, upper)
-        res = pt.switch(value <= lower, -np.inf, pt.switch(value >= upper, 0.0, res))
+        res = truncated_normal_logcdf(value, mu, sigma, lower, upper)
         return check_parameters(res, sigma > 0, lower <= upper, msg="sigma > 0, lower <= upper")
 
 

@@ -17,8 +17,9 @@ from rewrax.model.distributions.params import is_constant_value
 from rewrax.model.logprob.abstract import is_rv, lookup
 from rewrax.model.logprob.checks import bound, check_parameters
 from rewrax.model.logprob.derive import censored_density, derive, is_discrete
-from rewrax.model.logprob.math import log_diff_exp
+from rewrax.model.logprob.math import log_diff_exp, normal_lcdf, normal_log_mass, truncated_normal_logcdf
 from rewrax.model.logprob.shapes import broadcast_entries, broadcast_to_shape, infer_shape
+from rewrax.symbolic.random.basic import NormalRV
 from rewrax.symbolic.random.meta import CensoredRV, MixtureRV, TruncatedRV
 from rewrax.symbolic.random.op import make_rv
 from rewrax.symbolic.scalar import upcast
@@ -248,12 +249,23 @@ class Truncated(Distribution):
 
     @staticmethod
     def _log_mass(op, lower, upper, params):
+        """``(log P(lower <= X <= upper), log P(X < lower))`` of the base distribution."""
+        if isinstance(op.base_op, NormalRV):
+            mu, sigma = params
+            return normal_log_mass(mu, sigma, lower, upper), normal_lcdf(mu, sigma, lower)
         lcdf = lookup("logcdf", op.base_op)
         below = lower - 1 if op.dtype.startswith("int") else lower
-        lcdf_lo, lcdf_hi = lcdf(op.base_op, below, *params), lcdf(op.base_op, upper, *params)
+        # infinite bounds get finite stand-ins, so that no unselected branch has a NaN gradient
+        lo_inf, hi_inf = pt.isinf(below), pt.isinf(upper)
+        hi = pt.switch(hi_inf, pt.switch(lo_inf, 1.0, below + 1.0), upper)
+        lo = pt.switch(lo_inf, hi - 1.0, below)
+        lcdf_lo, lcdf_hi = lcdf(op.base_op, lo, *params), lcdf(op.base_op, hi, *params)
         # in the upper tail the complements are the small, accurate numbers
         upper_tail = log_diff_exp(pt.log1mexp(lcdf_lo), pt.log1mexp(lcdf_hi))
-        return pt.switch(lcdf_lo > np.log(0.5), upper_tail, log_diff_exp(lcdf_hi, lcdf_lo)), lcdf_lo
+        two_sided = pt.switch(lcdf_lo > np.log(0.5), upper_tail, log_diff_exp(lcdf_hi, lcdf_lo))
+        one_sided = pt.switch(hi_inf, pt.log1mexp(lcdf_lo), lcdf_hi)
+        log_mass = pt.switch(lo_inf & hi_inf, 0.0, pt.switch(lo_inf | hi_inf, one_sided, two_sided))
+        return log_mass, pt.switch(lo_inf, -np.inf, lcdf_lo)
 
     @staticmethod
     def logp(value, lower, upper, *params, op):
@@ -264,10 +276,13 @@ class Truncated(Distribution):
 
     @staticmethod
     def logcdf(value, lower, upper, *params, op):
-        lcdf = lookup("logcdf", op.base_op)
         log_mass, lcdf_lo = Truncated._log_mass(op, lower, upper, params)
-        res = log_diff_exp(lcdf(op.base_op, pt.minimum(value, upper), *params), lcdf_lo) - log_mass
-        res = pt.switch(value < lower, -np.inf, pt.switch(value >= upper, 0.0, res))
+        if isinstance(op.base_op, NormalRV):
+            res = truncated_normal_logcdf(value, *params, lower, upper)
+            return check_parameters(res, lower <= upper, msg="lower <= upper")
+        lcdf = lookup("logcdf", op.base_op)
+        below_value = log_diff_exp(lcdf(op.base_op, pt.minimum(value, upper), *params), lcdf_lo)
+        res = pt.switch(value < lower, -np.inf, pt.switch(value >= upper, 0.0, below_value - log_mass))
         return check_parameters(res, lower <= upper, msg="lower <= upper")
 
 
