@@ -23,6 +23,7 @@ from rewrax.model import (  # noqa: F401  (distributions, densities and forward 
 )
 from rewrax.model.distributions import *  # noqa: F401,F403
 from rewrax.model.minibatch import Minibatch  # noqa: F401
+from rewrax.samplers.vi_updates import adagrad_window  # noqa: F401
 from rewrax.samplers import (  # noqa: F401  (sampling)
     HMC, NUTS, BinaryGibbsMetropolis, BinaryMetropolis, CategoricalGibbsMetropolis, CompoundStep, ConvergenceWarning,
     Metropolis, find_MAP, fit, sample, set_compilation_cache, summary,

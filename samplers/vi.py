@@ -2,7 +2,8 @@
 
 Both approximate the posterior of the continuous free variables in the unconstrained space
 (the density with Jacobian terms, as ``rx.sample`` uses). ``method="advi"`` runs BlackJAX's
-mean-field VI with optax's Adam, in jitted chunks of ``lax.scan`` (progress bar, Ctrl-C
+mean-field VI with PyMC's default optimiser (``adagrad_window``, or any optax transformation
+given as ``obj_optimizer``), in jitted chunks of ``lax.scan`` (progress bar, Ctrl-C
 keeps the fit so far); ``method="pathfinder"`` runs BlackJAX's single-path Pathfinder.
 The :class:`Approximation` draws from the fit and maps the draws to the constrained space
 with the deterministics, like ``rx.sample``'s results.
@@ -68,8 +69,8 @@ class Approximation:
         return f"<Approximation {self.method} of [{', '.join(self.block.names)}]>"
 
 
-def fit(n=10_000, method="advi", model=None, random_seed=None, progressbar=True, learning_rate=0.01,
-        obj_n_mc=5, **kwargs):
+def fit(n=10_000, method="advi", model=None, random_seed=None, progressbar=True, learning_rate=None,
+        obj_n_mc=1, obj_optimizer=None, **kwargs):
     """Fit a variational approximation of the posterior with BlackJAX.
 
     Parameters
@@ -77,11 +78,14 @@ def fit(n=10_000, method="advi", model=None, random_seed=None, progressbar=True,
     n : int
         ADVI: optimisation steps. Pathfinder: most L-BFGS iterations.
     method : {"advi", "pathfinder"}
-        Mean-field ADVI (BlackJAX ``meanfield_vi`` + optax Adam) or Pathfinder.
-    learning_rate : float
-        ADVI's Adam step size.
+        Mean-field ADVI (BlackJAX ``meanfield_vi``) or Pathfinder.
+    learning_rate : float, optional
+        Step size of the default optimiser, PyMC's ``adagrad_window`` (default 0.001, PyMC's).
     obj_n_mc : int
-        ADVI: Monte Carlo draws per ELBO gradient. Pathfinder: draws per ELBO estimate.
+        ADVI: Monte Carlo draws per ELBO gradient (1, as PyMC). Pathfinder: draws per ELBO estimate.
+    obj_optimizer : optax.GradientTransformation, optional
+        ADVI's optimiser (PyMC's argument), e.g. ``rx.adagrad_window(learning_rate=0.01)`` or
+        ``optax.adam(0.01)``; default ``adagrad_window(learning_rate)``.
 
     Returns
     -------
@@ -116,7 +120,8 @@ def fit(n=10_000, method="advi", model=None, random_seed=None, progressbar=True,
         logdensity = lambda x: jm.logdensity(block.unravel(x), data)  # noqa: E731
         if method == "advi":
             logdensity = _minibatch_logdensity(jm, block, data) or logdensity
-            return _advi(jm, block, data, logdensity, x0, key, int(n), learning_rate, obj_n_mc, progressbar)
+            optimizer = _optimizer(obj_optimizer, learning_rate)
+            return _advi(jm, block, data, logdensity, x0, key, int(n), optimizer, obj_n_mc, progressbar)
         return _pathfinder(jm, block, data, logdensity, x0, key, int(n), obj_n_mc, **kwargs)
 
 
@@ -139,11 +144,21 @@ def _minibatch_logdensity(jm, block, data):
     return at_key
 
 
-def _advi(jm, block, data, logdensity, x0, key, n, learning_rate, obj_n_mc, progressbar, chunk=100):
-    import optax
+def _optimizer(obj_optimizer, learning_rate):
+    from rewrax.samplers.vi_updates import adagrad_window
+
+    if obj_optimizer is None:
+        return adagrad_window(0.001 if learning_rate is None else learning_rate)
+    if learning_rate is not None:
+        raise ValueError("give learning_rate= (for the default adagrad_window) or obj_optimizer=, not both")
+    if not (hasattr(obj_optimizer, "init") and hasattr(obj_optimizer, "update")):
+        raise TypeError(f"obj_optimizer must be an optax GradientTransformation (init/update), got {obj_optimizer!r}")
+    return obj_optimizer
+
+
+def _advi(jm, block, data, logdensity, x0, key, n, optimizer, obj_n_mc, progressbar, chunk=100):
     from blackjax.vi import meanfield_vi
 
-    optimizer = optax.adam(learning_rate)
     state = meanfield_vi.init(jnp.asarray(x0), optimizer)
     state = state._replace(mu=jnp.asarray(x0))  # start at the model's initial point, not at 0
 

@@ -280,3 +280,13 @@ def test_dist_form_samples_and_predicts(conjugate_data):
     assert pp["y"].shape == (2, 300, 20) and (pp["y"] > 0).all()
     resid = np.log(pp["y"]) - post[..., None]
     assert abs(resid.mean()) < 0.05 and abs(resid.std() - 1.0) < 0.05
+
+
+@pytest.mark.parametrize("name", ["rewrax.model.distributions.custom", "rewrax.symbolic.random.custom",
+                                  "rewrax.model.minibatch"])
+def test_docstring_examples(name):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

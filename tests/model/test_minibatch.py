@@ -135,11 +135,11 @@ def test_advi_on_minibatches_recovers_the_full_data_posterior(regression):
         b0 = rx.Normal("b0", 0.0, 5.0)
         b1 = rx.Normal("b1", 0.0, 5.0)
         rx.Normal("y", b0 + b1 * x_mb, 0.5, observed=y_mb, total_size=N)
-        approx = rx.fit(10_000, random_seed=1, progressbar=False, learning_rate=0.02)
+        approx = rx.fit(20_000, random_seed=1, progressbar=False)  # PyMC's defaults: adagrad_window
     X = np.column_stack([np.ones(N), x])
     cov = np.linalg.inv(X.T @ X / 0.25 + np.eye(2) / 25)  # the conjugate full-data posterior
     mean, sd = cov @ (X.T @ y / 0.25), np.sqrt(np.diag(cov))
     fitted = np.array([approx.mean["b0"], approx.mean["b1"]])
-    assert np.all(np.abs(fitted - mean) < 3 * sd), (fitted, mean, sd)
+    assert np.all(np.abs(fitted - mean) < sd), (fitted, mean, sd)
     std = np.array([approx.std["b0"], approx.std["b1"]])
     assert np.all((std > sd / 3) & (std < 3 * sd)), (std, sd)  # scaled to the full data, not to one batch
