@@ -283,7 +283,7 @@ def test_dist_form_samples_and_predicts(conjugate_data):
 
 
 @pytest.mark.parametrize("name", ["rewrax.model.distributions.custom", "rewrax.symbolic.random.custom",
-                                  "rewrax.model.minibatch"])
+                                  "rewrax.model.minibatch", "rewrax.samplers.vi_updates"])
 def test_docstring_examples(name):
     import doctest
     import importlib
