@@ -205,7 +205,13 @@ def test_dist_form_in_a_model_matches_the_builtin_lognormal():
         np.testing.assert_allclose(custom.compile_dlogp()(point), builtin.compile_dlogp()(point), rtol=1e-10)
     with rx.Model() as transformed:
         rx.CustomDist("w", 0.0, 0.7, dist=lognormal_dist, transform=rx.transforms.log)
+    with rx.Model() as builtin_log:
+        rx.LogNormal("w", 0.0, 0.7)
     assert transformed.value_vars[0].name == "w_log__"
+    for v in (-1.0, 0.4):  # the Jacobian term is added as for the built-in's default log transform
+        np.testing.assert_allclose(transformed.compile_logp()({"w_log__": v}), builtin_log.compile_logp()({"w_log__": v}),
+                                   rtol=1e-12)
+    assert rx.DensityDist is rx.CustomDist
 
 
 def test_dist_form_with_a_user_logp_and_support_point():
