@@ -9,7 +9,6 @@ import pytest
 import scipy.stats
 
 import rewrax as rx
-import rewrax.symbolic as pt
 
 N, B = 1000, 100
 
