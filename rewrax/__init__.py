@@ -51,6 +51,10 @@ from rewrax.pytensorf import (  # noqa: F401
 )
 from rewrax.step_methods import STEP_METHODS, HamiltonianMC  # noqa: F401
 from rewrax.vartypes import *  # noqa: F401,F403
+from rewrax import data, func_utils, sampling, tuning, util  # noqa: F401
+from rewrax.func_utils import find_constrained_prior  # noqa: F401
+from rewrax.tuning import find_hessian, guess_scaling, trace_cov  # noqa: F401
+from rewrax.util import drop_warning_stat  # noqa: F401
 from rewrax.arviz_names import module_getattr as _arviz_getattr
 
 __getattr__ = _arviz_getattr("rewrax")  # pm.loo, pm.hdi, pm.plot_trace, ...: ArviZ, imported on first use
