@@ -14,6 +14,11 @@ import numpy as np
 
 #: groups whose variables have no (chain, draw) dimensions
 DATA_GROUPS = ("observed_data", "constant_data", "predictions_constant_data")
+#: the groups ``arviz.from_dict`` takes by name; others (``log_prior``) are added as datasets
+_FROM_DICT_GROUPS = ("posterior", "posterior_predictive", "predictions", "sample_stats", "log_likelihood", "prior",
+                     "sample_stats_prior", "prior_predictive", "observed_data", "constant_data",
+                     "predictions_constant_data", "warmup_posterior", "warmup_posterior_predictive",
+                     "warmup_predictions", "warmup_sample_stats", "warmup_log_likelihood", "save_warmup")
 
 
 def library_attrs() -> dict:
@@ -45,14 +50,34 @@ def inference_data(groups: dict, dims=None, coords=None, attrs=None):
 
     dims = {k: list(v) for k, v in (dims or {}).items() if v}
     kwargs = {g: {k: np.asarray(v) for k, v in variables.items()} for g, variables in groups.items() if variables}
-    coords = _matching_coords(kwargs, dims, coords)
-    if "warmup_posterior" in kwargs or "warmup_sample_stats" in kwargs:
-        kwargs["save_warmup"] = True
-    idata = az.from_dict(coords=coords, dims=dims, **kwargs)
+    # groups whose arrays follow different lengths of a dim (after rx.set_data) are built apart,
+    # each with the coords its own arrays match
+    batches: dict = {}
+    for group, variables in kwargs.items():
+        matching = _matching_coords({group: variables}, dims, coords)
+        key = tuple((k, len(v)) for k, v in sorted(matching.items()))
+        batches.setdefault(key, ({}, matching))[0][group] = variables
+    idata = None
+    for batch, matching in batches.values():
+        part = _from_dict(az, batch, dims, matching)
+        idata = part if idata is None else extend(idata, part, part.groups())
+    idata = az.InferenceData() if idata is None else idata
     for group in idata.groups():
         idata[group].attrs.update(library_attrs())
         if group in ("posterior", "sample_stats"):
             idata[group].attrs.update(dict(attrs or {}))
+    return idata
+
+
+def _from_dict(az, groups, dims, coords):
+    groups = dict(groups)
+    extra = {g: groups.pop(g) for g in list(groups) if g not in _FROM_DICT_GROUPS}  # log_prior, ...
+    if "warmup_posterior" in groups or "warmup_sample_stats" in groups:
+        groups["save_warmup"] = True
+    idata = az.from_dict(coords=coords, dims=dims, **groups)
+    for group, variables in extra.items():
+        ds = az.dict_to_dataset(variables, coords=coords, dims=dims, index_origin=0)
+        idata.add_groups({group: ds})
     return idata
 
 

@@ -166,10 +166,11 @@ def sample(draws=1000, *, tune=1000, chains=4, target_accept=0.8, random_seed=No
             raise ValueError(f"nuts_sampler={nuts_sampler!r} samples every variable with its own NUTS: step= is "
                              "not supported with it")
         start = time.perf_counter()
-        groups, attrs = external(jm, model, draws=int(draws), tune=int(tune), chains=int(chains),
-                                 target_accept=target_accept, random_seed=random_seed, initvals=initvals,
-                                 progressbar=progressbar, max_treedepth=max_treedepth, jitter=jitter,
-                                 jitter_max_retries=jitter_max_retries, **dict(nuts_sampler_kwargs or {}))
+        with _precision(jm, _float_dtype(jm)):
+            groups, attrs = external(jm, model, draws=int(draws), tune=int(tune), chains=int(chains),
+                                     target_accept=target_accept, random_seed=random_seed, initvals=initvals,
+                                     progressbar=progressbar, max_treedepth=max_treedepth, jitter=jitter,
+                                     jitter_max_retries=jitter_max_retries, **dict(nuts_sampler_kwargs or {}))
         attrs["total_time"] = time.perf_counter() - start
         return finish_sampling(groups, attrs, nuts=True, **finish)
     codes = stage_schedule(int(tune), int(draws), adaptation)
