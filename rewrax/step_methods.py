@@ -12,7 +12,8 @@ if "HamiltonianMC" not in globals() and "HMC" in globals():
     HamiltonianMC = globals()["HMC"]  # PyMC's name for the HMC step
 
 #: PyMC's list of the step methods ``sample`` chooses from, restricted to those rewrax has.
-STEP_METHODS = [globals()[n] for n in ("NUTS", "HamiltonianMC", "Metropolis", "BinaryMetropolis",
-                                       "BinaryGibbsMetropolis", "Slice", "CategoricalGibbsMetropolis") if n in globals()]
+_ORDER = ("NUTS", "HamiltonianMC", "Metropolis", "BinaryMetropolis", "BinaryGibbsMetropolis", "Slice",
+          "CategoricalGibbsMetropolis")
+STEP_METHODS = [globals()[n] for n in _ORDER if n in globals()]
 
 __all__ = [name for name in _NAMES if name in globals()] + ["STEP_METHODS"]

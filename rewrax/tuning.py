@@ -1,4 +1,4 @@
-"""``pm.tuning``: Hessians and scalings at a point (``find_hessian``, ``guess_scaling``), ``trace_cov``, ``find_MAP``."""
+"""``pm.tuning``: Hessians and scalings at a point (``find_hessian``, ``guess_scaling``), ``trace_cov``."""
 
 from __future__ import annotations
 

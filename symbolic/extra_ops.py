@@ -319,7 +319,8 @@ def ravel_multi_index(multi_index, dims, mode="raise", order="C"):
         elif mode == "clip":
             idx = m.clip(idx, 0, d - 1)
         elif mode == "raise":
-            idx = check(idx, m.and_(m.ge(idx, 0), m.lt(idx, d)), msg=f"ravel_multi_index: invalid entry for dims {dims}")
+            ok = m.and_(m.ge(idx, 0), m.lt(idx, d))
+            idx = check(idx, ok, msg=f"ravel_multi_index: invalid entry for dims {dims}")
         else:
             raise ValueError(f"mode must be 'raise', 'wrap' or 'clip', got {mode!r}")
         term = idx * s

@@ -150,7 +150,8 @@ class Pinv(Op):
         return Apply(self, [a], [_mat(upgrade_to_float(a.type.dtype), a.type.shape[::-1])])
 
     def perform(self, node, inputs):
-        return [np.asarray(np.linalg.pinv(inputs[0], rcond=self.rcond, hermitian=self.hermitian), dtype=node.outputs[0].type.dtype)]
+        out = np.linalg.pinv(inputs[0], rcond=self.rcond, hermitian=self.hermitian)
+        return [np.asarray(out, dtype=node.outputs[0].type.dtype)]
 
     def pullback(self, inputs, outputs, output_grads):
         # Golub & Pereyra (1973), for a constant rank:

@@ -68,7 +68,8 @@ class QR(Op):
         if mode not in ("full", "economic", "r"):
             raise ValueError(f"qr: mode must be 'full', 'economic' or 'r' (or 'complete'/'reduced'), got {mode!r}")
         self.mode = mode
-        self.gufunc_signature = {"full": "(m,n)->(m,m),(m,n)", "economic": "(m,n)->(m,k),(k,n)", "r": "(m,n)->(m,n)"}[mode]
+        self.gufunc_signature = {"full": "(m,n)->(m,m),(m,n)", "economic": "(m,n)->(m,k),(k,n)",
+                                 "r": "(m,n)->(m,n)"}[mode]
 
     def make_node(self, a):
         a = as_tensor_variable(a)

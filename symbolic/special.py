@@ -45,4 +45,6 @@ def factorial(n):
 
 def poch(z, m):
     """The Pochhammer symbol (rising factorial) ``gamma(z + m) / gamma(z)``."""
-    return _math.exp(_math.gammaln(_math.add(z, m)) - _math.gammaln(z)) * _math.sign(_math.gamma(_math.add(z, m)) * _math.gamma(z))
+    zm = _math.add(z, m)
+    magnitude = _math.exp(_math.gammaln(zm) - _math.gammaln(z))  # no overflow for large z
+    return magnitude * _math.sign(_math.gamma(zm) * _math.gamma(z))

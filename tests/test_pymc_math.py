@@ -28,7 +28,8 @@ ELEMWISE = {
     "tanh": (X, np.tanh), "round": (X * 3, np.round), "log1pexp": (X * 100, lambda v: np.logaddexp(0, v)),
     "log1mexp": (-POS, lambda v: np.log(-np.expm1(v))), "probit": (P, st.norm.ppf), "invprobit": (X, st.norm.cdf),
     "flatten": (M, np.ravel), "ones_like": (X, np.ones_like), "zeros_like": (X, np.zeros_like),
-    "cumsum": (X, np.cumsum), "cumprod": (X, np.cumprod), "diff": (X, np.diff), "logdet": (M, lambda m: np.linalg.slogdet(m)[1]),
+    "cumsum": (X, np.cumsum), "cumprod": (X, np.cumprod), "diff": (X, np.diff),
+    "logdet": (M, lambda m: np.linalg.slogdet(m)[1]),
     "softmax": (X, sp.softmax), "log_softmax": (X, sp.log_softmax), "logsumexp": (X, sp.logsumexp),
     "sum": (M, np.sum), "prod": (M, np.prod), "mean": (M, np.mean), "max": (M, np.max), "min": (M, np.min),
 }
@@ -93,9 +94,9 @@ def test_kronecker_helpers_match_numpy():
     l1, l2 = np.tril(k1) + 3 * np.eye(2), np.tril(k2) + 3 * np.eye(3)
     np.testing.assert_allclose(pm.math.kron_solve_lower([l1, l2], m[:, 0]).eval(),
                                np.linalg.solve(np.kron(l1, l2), m[:, :1]))
-    np.testing.assert_allclose(pm.math.kron_solve_upper([l1.T, l2.T], m).eval(), np.linalg.solve(np.kron(l1.T, l2.T), m))
-    np.testing.assert_allclose(pm.math.kron_diag(np.diag(k1), np.diag(k2)).eval(), np.diag(np.kron(np.diag(np.diag(k1)),
-                                                                                                  np.diag(np.diag(k2)))))
+    np.testing.assert_allclose(pm.math.kron_solve_upper([l1.T, l2.T], m).eval(),
+                               np.linalg.solve(np.kron(l1.T, l2.T), m))
+    np.testing.assert_allclose(pm.math.kron_diag(np.diag(k1), np.diag(k2)).eval(), np.kron(np.diag(k1), np.diag(k2)))
     np.testing.assert_allclose(pm.math.flat_outer(X, X[:2]).eval(), np.outer(X, X[:2]).ravel())
 
 

@@ -62,7 +62,8 @@ VALUES = {
     "solve_discrete_lyapunov": (lambda: la.solve_discrete_lyapunov(A / 4, SPD),
                                 lambda: sla.solve_discrete_lyapunov(A / 4, SPD)),
     "solve transposed": (lambda: la.solve(A, B, transposed=True), lambda: np.linalg.solve(A.T, B)),
-    "cho_solve": (lambda: la.cho_solve((la.cholesky(SPD), True), B), lambda: sla.cho_solve((np.linalg.cholesky(SPD), True), B)),
+    "cho_solve": (lambda: la.cho_solve((la.cholesky(SPD), True), B),
+                  lambda: sla.cho_solve((np.linalg.cholesky(SPD), True), B)),
 }
 
 
@@ -89,7 +90,8 @@ def test_norm_matches_numpy(ord, axis):
 
 
 def test_norm_keepdims_and_vector():
-    np.testing.assert_allclose(la.norm(A, axis=(0, 1), keepdims=True).eval(), np.linalg.norm(A, axis=(0, 1), keepdims=True))
+    np.testing.assert_allclose(la.norm(A, axis=(0, 1), keepdims=True).eval(),
+                               np.linalg.norm(A, axis=(0, 1), keepdims=True))
     np.testing.assert_allclose(la.norm(B[:, 0]).eval(), np.linalg.norm(B[:, 0]))
 
 
