@@ -271,26 +271,34 @@ def _vectorized_draws(model, outputs, arrays, n, random_seed, lead):
         placeholder = pt.tensor(f"{rv.name}_draws", shape=(n,) + tuple(rv.type.shape), dtype=rv.type.dtype)
         replace[rv] = placeholder
         batched.append((placeholder, _batched_draws(model, rv, arrays, n)))
-    values = _batched_forward(outputs, replace, batched, n, random_seed)
+    key = ("posterior_predictive", tuple(id(o) for o in outputs), n)
+    values = _batched_forward(outputs, replace, batched, n, random_seed, cache=model._cache, key=key)
     return {o.name: v.reshape(lead + v.shape[1:]) for o, v in zip(outputs, values)}
 
 
-def _batched_forward(outputs, replace, batched, n, random_seed):
+def _batched_forward(outputs, replace, batched, n, random_seed, cache=None, key=None):
     """Values of ``outputs`` with a leading batch dimension of ``n``, from one compiled call.
 
     ``replace`` maps variables to batched placeholders (``batched``: (placeholder, values)
     pairs); every random variable not downstream of them is drawn ``n`` times through its
     ``size``, and the rest of the graph is vectorized (``vectorize_graph``). Drawing through
     ``size`` rather than ``jax.vmap`` over keys keeps one sampler call per random variable,
-    which XLA compiles several times faster.
+    which XLA compiles several times faster. With ``cache`` (the model's, cleared when the
+    model changes) the compiled program is kept under ``key``: a second call with as many
+    draws reuses it (data containers are arguments, so ``rx.set_data`` needs no rebuild).
     """
-    replace = dict(replace)
-    replace.update(_batch_unreached_rvs(outputs, replace, n))
-    outs = [new if new is not old else _broadcast_batch(old, n)
-            for old, new in zip(outputs, vectorize_graph(outputs, replace))]
-    forward = _Forward(outs, [p for p, _ in batched])
+    entry = cache.get(key) if cache is not None else None
+    if entry is None:
+        replace = dict(replace)
+        replace.update(_batch_unreached_rvs(outputs, replace, n))
+        outs = [new if new is not old else _broadcast_batch(old, n)
+                for old, new in zip(outputs, vectorize_graph(outputs, replace))]
+        forward = _Forward(outs, [p for p, _ in batched])
+        entry = (forward, jax.jit(forward.fn))
+        if cache is not None:
+            cache[key] = entry
+    forward, compiled = entry
     keys = _keys(random_seed, max(len(forward.rngs), 1))
-    compiled = jax.jit(forward.fn)
     return forward.run(compiled, *[keys[i] for i in range(len(forward.rngs))], *[a for _, a in batched],
                        *forward.data_values())
 
