@@ -70,8 +70,8 @@ def _ess(x):
     x = np.asarray(x, dtype=float)
     k, c, n = x.shape
     m = sfft.next_fast_len(2 * n)
-    spec = sfft.rfft(x - x.mean(axis=2, keepdims=True), n=m, axis=2)
-    acov = sfft.irfft(spec * np.conjugate(spec), n=m, axis=2)[:, :, :n] / n
+    spec = sfft.rfft(x - x.mean(axis=2, keepdims=True), n=m, axis=2, workers=-1)
+    acov = sfft.irfft(np.abs(spec) ** 2, n=m, axis=2, workers=-1)[:, :, :n] / n
     mean_var = acov[:, :, 0].mean(axis=1) * n / (n - 1.0)
     var_plus = mean_var * (n - 1.0) / n
     if c > 1:
