@@ -43,7 +43,7 @@ def inference_data(groups: dict, dims=None, coords=None, attrs=None):
     >>> import numpy as np
     >>> idata = inference_data({"posterior": {"a": np.zeros((2, 10, 3))}}, dims={"a": ["g"]},
     ...                        coords={"g": ["x", "y", "z"]})
-    >>> list(idata.posterior["a"].coords["g"].values), idata.posterior.attrs["inference_library"]
+    >>> idata.posterior["a"].coords["g"].values.tolist(), idata.posterior.attrs["inference_library"]
     (['x', 'y', 'z'], 'rewrax')
     """
     import arviz as az

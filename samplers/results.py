@@ -150,7 +150,7 @@ def predictions_to_inference_data(predictions, posterior_trace=None, model=None,
     ...     x = rx.Data("x", np.zeros(2), dims="obs")
     ...     y = rx.Normal("y", x, 1.0, dims="obs")
     >>> idata = rx.predictions_to_inference_data({"y": np.zeros((1, 4, 2))}, model=m)
-    >>> idata.groups(), list(idata.predictions.coords["obs"].values)
+    >>> idata.groups(), idata.predictions.coords["obs"].values.tolist()
     (['predictions', 'predictions_constant_data'], [10, 11])
     """
     from rewrax.model.context import modelcontext
