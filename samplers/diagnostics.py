@@ -140,6 +140,12 @@ def multichain_statistics(draws) -> dict:
     return {name: np.where(bad, np.nan, v) for name, v in out.items()}
 
 
+def diagnostics(draws):
+    """``(r_hat, ess_bulk, ess_tail)`` of ``draws`` shaped (chain, draw, k), each of shape (k,)."""
+    out = multichain_statistics(draws)
+    return out["r_hat"], out["ess_bulk"], out["ess_tail"]
+
+
 def hdi(samples, prob=0.94):
     """ArviZ's highest-density interval (unimodal) of every column of ``samples`` (n, k)."""
     x = np.sort(np.asarray(samples, float), axis=0)
