@@ -83,6 +83,5 @@ def test_centred_eight_schools_reports_divergences():
         rx.Normal("theta", mu, tau, shape=data["J"])
         rx.Normal("y", model["theta"], np.asarray(data["sigma"], float), observed=np.asarray(data["y"], float))
     with pytest.warns(rx.ConvergenceWarning, match="divergences after tuning"):
-        result = rx.sample(1000, tune=1000, chains=4, model=model, random_seed=1, progressbar=False,
-                           return_inferencedata=False)
+        result = rx.sample(1000, tune=1000, chains=4, model=model, random_seed=1, progressbar=False)
     assert result.sample_stats["diverging"].values.sum() > 10

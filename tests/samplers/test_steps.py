@@ -19,7 +19,6 @@ from jaxmodels import make
 
 def run(jm, **kw):
     kw.setdefault("progressbar", False)
-    kw.setdefault("return_inferencedata", False)
     kw.setdefault("compute_convergence_checks", False)
     return rs.sample(kw.pop("draws", 1000), tune=kw.pop("tune", 500), chains=kw.pop("chains", 2), model=jm, **kw)
 
