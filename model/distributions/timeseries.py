@@ -164,7 +164,7 @@ class RandomWalk(Distribution):
         batch = batch_of(what, shape, size, inner + 1, [(init, inner), (innov, inner)])
         init, innov = resize(init, batch), resize_with_time(innov, batch, steps)
         op = RandomWalkRV(inner, upcast(init.type.dtype, innov.type.dtype, "float32"))
-        rv = make_rv(op, init, innov, size=batch, rng=rng)
+        rv = make_rv(op, init, innov, rng=rng)  # no size: the resized draws carry the batch shape
         _check_shape(rv, shape, what)
         return rv
 

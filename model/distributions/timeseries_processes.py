@@ -94,7 +94,7 @@ class AR(Distribution):
         if rho.type.shape[-1] == 1 and p + int(constant) > 1:
             rho = pt.broadcast_to(rho, (*infer_shape(rho)[:-1], p + int(constant)))
         op = AutoRegressiveRV(p, constant, upcast(rho.type.dtype, sigma.type.dtype, init.type.dtype, "float32"))
-        rv = make_rv(op, rho, sigma, init, _noise(batch, steps), size=batch, rng=rng)
+        rv = make_rv(op, rho, sigma, init, _noise(batch, steps), rng=rng)
         _check_shape(rv, shape, "AR")
         return rv
 
@@ -151,7 +151,7 @@ class GARCH11(Distribution):
         batch = batch_of("GARCH11", shape, size, 1, [(x, 0) for x in params])
         init = Normal.dist(0.0, params[3], size=batch)
         op = GARCH11RV(upcast(*[x.type.dtype for x in params], "float32"))
-        rv = make_rv(op, *params, init, _noise(batch, steps), size=batch, rng=rng)
+        rv = make_rv(op, *params, init, _noise(batch, steps), rng=rng)
         _check_shape(rv, shape, "GARCH11")
         return rv
 
@@ -226,7 +226,7 @@ class EulerMaruyama(Distribution):
         init = resize(init, batch)
         path = _sde_path(sde_fn, dt, init, _noise(batch, steps, time_first=True), sde_pars)
         dtype = upcast(init.type.dtype, dt.type.dtype, *[x.type.dtype for x in sde_pars], "float32")
-        rv = make_rv(EulerMaruyamaRV(sde_fn, len(sde_pars), dtype), dt, init, *sde_pars, path, size=batch, rng=rng)
+        rv = make_rv(EulerMaruyamaRV(sde_fn, len(sde_pars), dtype), dt, init, *sde_pars, path, rng=rng)
         _check_shape(rv, shape, "EulerMaruyama")
         return rv
 
