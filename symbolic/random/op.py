@@ -121,14 +121,18 @@ class RandomVariable(Op):
         rng, size, *params = batched_inputs
         nb = max((b.type.ndim - o.type.ndim for b, o in zip(params, node.inputs[2:])), default=0)
         old_size = node.inputs[1]
-        if nb == 0 or old_size.type.shape[0] == 0:
+        if nb == 0:
             return self.make_node(rng, size, *params).outputs
         from rewrax.symbolic.shape_api import concatenate, expand_dims, stack
 
-        # With an explicit size, parameters broadcast against it from the right: a batched
+        # Parameters broadcast against the size (or each other) from the right: a batched
         # parameter needs ones between its new leading dimensions and its old batch dimensions
-        # (size (2, 5, 10), loc (100, 5, 1) -> (100, 1, 5, 1)).
+        # (size (2, 5, 10), loc (100, 5, 1) -> (100, 1, 5, 1); without a size, mu (100, 5)
+        # next to sigma (100,) of a draw of shape (5,) -> sigma (100, 1)).
         n_size = old_size.type.shape[0]
+        unsized = n_size == 0
+        if unsized:
+            n_size = max(o.type.ndim - n for o, n in zip(node.inputs[2:], self.ndims_params))
         expanded = []
         for p, o, n_core in zip(params, node.inputs[2:], self.ndims_params):
             k = p.type.ndim - o.type.ndim
@@ -138,6 +142,8 @@ class RandomVariable(Op):
                 p = expand_dims(p, axes) if axes else p
             expanded.append(p)
         params = expanded
+        if unsized:
+            return self.make_node(rng, size, *params).outputs
         batch = self.batch_shape(params)[:nb]
         dims = [b if b is not None else _batch_dim(params, self.ndims_params, k, nb) for k, b in enumerate(batch)]
         if all(isinstance(d, int) for d in dims) and isinstance(size, Constant):
