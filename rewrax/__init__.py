@@ -33,6 +33,8 @@ from rewrax.samplers import (  # noqa: F401  (the workflow after sampling)
     MultiTrace, compute_log_likelihood, compute_log_prior, predictions_to_inference_data, to_inference_data,
 )
 
+from rewrax.samplers import AdjustedMCLMC, ChEES, MAMS, sample_smc  # noqa: F401  (cross-chain samplers, SMC)
+
 # PyMC's namespaces and simple names (pm.math, pm.distributions, pm.stats, pm.floatX, ...)
 from rewrax import (  # noqa: F401
     blocking, distributions, exceptions, logprob, math, model_graph, plots, printing, pytensorf, stats, step_methods,

@@ -13,3 +13,6 @@ from rewrax.samplers.steps import (  # noqa: F401
     HMC, NUTS, BinaryGibbsMetropolis, BinaryMetropolis, CategoricalGibbsMetropolis, CompoundStep, Metropolis,
     StepMethod,
 )
+from rewrax.samplers.chees import ChEES  # noqa: F401
+from rewrax.samplers.mclmc import MAMS, AdjustedMCLMC  # noqa: F401
+from rewrax.samplers.smc import sample_smc  # noqa: F401

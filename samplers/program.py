@@ -22,6 +22,7 @@ import jax.numpy as jnp
 
 from rewrax.samplers import stored
 from rewrax.samplers.adaptation import IDLE
+from rewrax.samplers.pooled import CHAIN_AXIS
 
 #: one background thread compiles the chunk program (and the constrain map) while the main
 #: thread checks the starting points: XLA releases the GIL while it compiles
@@ -155,7 +156,8 @@ class Program:
         return _strong(Carry(keys, states, adapt_states))
 
     def _run_chunk(self, carry, data, stages):
-        transition = jax.vmap(self._transition, in_axes=(0, 0, 0, None, None))
+        # the chain axis is named, so cross-chain kernels (ChEES, MAMS) can pool with psum
+        transition = jax.vmap(self._transition, in_axes=(0, 0, 0, None, None), axis_name=CHAIN_AXIS)
 
         def active(carry, stage):
             split = jax.vmap(jax.random.split)(carry.keys)

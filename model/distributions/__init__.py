@@ -27,6 +27,7 @@ from rewrax.model.distributions.timeseries import (  # noqa: F401
 )
 from rewrax.model.distributions.timeseries_processes import AR, GARCH11, EulerMaruyama  # noqa: F401
 from rewrax.model.distributions.custom import CustomDist, DensityDist, SymbolicRandomVariable  # noqa: F401
+from rewrax.model.distributions.simulator import Simulator  # noqa: F401
 
 __all__ = [
     "Distribution", "Continuous", "Discrete",
@@ -47,4 +48,6 @@ __all__ = [
     "EulerMaruyama",
     # user-defined
     "CustomDist", "DensityDist", "SymbolicRandomVariable",
+    # approximate Bayesian computation
+    "Simulator",
 ]
