@@ -21,6 +21,7 @@ from rewrax.model.distributions.distribution import (  # noqa: F401
 from rewrax.model.distributions.multivariate import (  # noqa: F401
     Dirichlet, LKJCholeskyCov, LKJCorr, Multinomial, MvNormal, MvStudentT, expand_packed_triangular,
 )
+from rewrax.model.distributions.ordinal import OrderedLogistic, OrderedMultinomial, OrderedProbit  # noqa: F401
 from rewrax.model.distributions.wrappers import Censored, Mixture, NormalMixture, Truncated  # noqa: F401
 from rewrax.model.distributions.timeseries import (  # noqa: F401
     GaussianRandomWalk, MvGaussianRandomWalk, MvStudentTRandomWalk, RandomWalk,
@@ -41,6 +42,8 @@ __all__ = [
     "Categorical", "ZeroInflatedPoisson", "ZeroInflatedBinomial", "ZeroInflatedNegativeBinomial", "DiracDelta",
     # multivariate
     "MvNormal", "MvStudentT", "Dirichlet", "Multinomial", "LKJCholeskyCov", "LKJCorr", "expand_packed_triangular",
+    # ordinal regression
+    "OrderedLogistic", "OrderedProbit", "OrderedMultinomial",
     # built from other distributions
     "Mixture", "NormalMixture", "Censored", "Truncated",
     # time series
