@@ -288,6 +288,13 @@ class Gamma(Continuous):
         res = bound(log_gammainc(alpha, pt.maximum(value, 0) / scale), value >= 0)
         return check_parameters(res, alpha > 0, scale > 0, msg="alpha > 0, beta > 0")
 
+    @staticmethod
+    def icdf(value, alpha, scale):
+        from rewrax.model.distributions.special_inverse import gammaincinv
+
+        res = icdf_bound(scale * gammaincinv(alpha, value), value)
+        return check_parameters(res, alpha > 0, scale > 0, msg="alpha > 0, beta > 0")
+
 
 class InverseGamma(Continuous):
     """Inverse-gamma distribution: ``alpha`` and ``beta``, or ``mu`` and ``sigma``."""
@@ -358,6 +365,13 @@ class Beta(Continuous):
         v = pt.clip(value, 0, 1)
         res = log_betainc(alpha, beta, v)
         res = pt.switch(value < 0, -np.inf, pt.switch(value >= 1, 0.0, res))
+        return check_parameters(res, alpha > 0, beta > 0, msg="alpha > 0, beta > 0")
+
+    @staticmethod
+    def icdf(value, alpha, beta):
+        from rewrax.model.distributions.special_inverse import betaincinv
+
+        res = icdf_bound(betaincinv(alpha, beta, value), value)
         return check_parameters(res, alpha > 0, beta > 0, msg="alpha > 0, beta > 0")
 
 

@@ -42,3 +42,18 @@ def test_gradients_match_finite_differences_of_scipy():
     np.testing.assert_allclose(g, [_central(sps.gammaincinv, (2.5, 0.3), i) for i in range(2)], rtol=1e-6)
     g = _x64(lambda a, b, p: jax.numpy.stack(jax.grad(betaincinv, (0, 1, 2))(a, b, p)), 2.0, 3.5, 0.3)
     np.testing.assert_allclose(g, [_central(sps.betaincinv, (2.0, 3.5, 0.3), i) for i in range(3)], rtol=1e-6)
+
+
+def test_gamma_and_beta_icdf_match_scipy_ppf():
+    import scipy.stats as st
+
+    import rewrax as rx
+    import rewrax.symbolic as pt
+
+    q = pt.vector("q")
+    probs = np.array([0.0, 1e-20, 0.01, 0.3, 0.5, 0.99, 1 - 1e-12, 1.0])
+    got = rx.icdf(rx.Gamma.dist(alpha=2.5, beta=3.0), q).eval({q: probs})
+    np.testing.assert_allclose(got, st.gamma(2.5, scale=1 / 3).ppf(probs), rtol=1e-10)
+    got = rx.icdf(rx.Beta.dist(alpha=2.0, beta=3.5), q).eval({q: probs})
+    np.testing.assert_allclose(got, st.beta(2.0, 3.5).ppf(probs), rtol=1e-9)
+    assert np.isnan(rx.icdf(rx.Gamma.dist(alpha=2.5, beta=3.0), q).eval({q: np.array([-0.1, 1.5])})).all()
