@@ -21,6 +21,9 @@ from rewrax.model.distributions.distribution import (  # noqa: F401
 from rewrax.model.distributions.multivariate import (  # noqa: F401
     Dirichlet, LKJCholeskyCov, LKJCorr, Multinomial, MvNormal, MvStudentT, expand_packed_triangular,
 )
+from rewrax.model.distributions.hurdle import (  # noqa: F401
+    HurdleGamma, HurdleLogNormal, HurdleNegativeBinomial, HurdlePoisson,
+)
 from rewrax.model.distributions.ordinal import OrderedLogistic, OrderedMultinomial, OrderedProbit  # noqa: F401
 from rewrax.model.distributions.wrappers import Censored, Mixture, NormalMixture, Truncated  # noqa: F401
 from rewrax.model.distributions.timeseries import (  # noqa: F401
@@ -42,6 +45,8 @@ __all__ = [
     "Categorical", "ZeroInflatedPoisson", "ZeroInflatedBinomial", "ZeroInflatedNegativeBinomial", "DiracDelta",
     # multivariate
     "MvNormal", "MvStudentT", "Dirichlet", "Multinomial", "LKJCholeskyCov", "LKJCorr", "expand_packed_triangular",
+    # hurdle
+    "HurdlePoisson", "HurdleNegativeBinomial", "HurdleGamma", "HurdleLogNormal",
     # ordinal regression
     "OrderedLogistic", "OrderedProbit", "OrderedMultinomial",
     # built from other distributions

@@ -85,12 +85,17 @@ def log_betainc(a, b, x):
 
 def log_gammainc(a, x):
     """``log P(a, x)`` (regularized lower incomplete gamma), accurate in both tails."""
-    return pt.switch(x < a, pt.log(pt.gammainc(a, x)), pt.log1p(-pt.gammaincc(a, x)))
+    # each branch reads x only on its side of a, so the other one keeps a finite gradient
+    below = x < a
+    x_lo, x_hi = pt.switch(below, x, a), pt.switch(below, a, x)
+    return pt.switch(below, pt.log(pt.gammainc(a, x_lo)), pt.log1p(-pt.gammaincc(a, x_hi)))
 
 
 def log_gammaincc(a, x):
     """``log Q(a, x)`` (regularized upper incomplete gamma), accurate in both tails."""
-    return pt.switch(x > a, pt.log(pt.gammaincc(a, x)), pt.log1p(-pt.gammainc(a, x)))
+    above = x > a
+    x_hi, x_lo = pt.switch(above, x, a), pt.switch(above, a, x)
+    return pt.switch(above, pt.log(pt.gammaincc(a, x_hi)), pt.log1p(-pt.gammainc(a, x_lo)))
 
 
 def gammaln_half_ratio(x):
