@@ -48,6 +48,19 @@ class StudentT(Continuous):
         res = pt.switch(t < 0, pt.log(0.5 * half_tail), pt.log1p(-0.5 * half_tail))
         return check_parameters(res, nu > 0, sigma > 0, msg="nu > 0, sigma > 0")
 
+    @staticmethod
+    def icdf(value, nu, mu, sigma):
+        from rewrax.model.distributions.special_inverse import betaincinv
+
+        # 2 min(q, 1 - q) = I_x(nu/2, 1/2) with x = nu / (nu + t^2); t^2 / nu = (1 - x) / x, taken from
+        # whichever of x and 1 - x is small so that the centre (x near 1) keeps its precision
+        tail = 2.0 * pt.minimum(value, 1.0 - value)
+        x = betaincinv(nu / 2.0, 0.5, tail)
+        y = betaincinv(0.5, nu / 2.0, 1.0 - tail)
+        ratio = pt.switch(x < 0.5, (1.0 - x) / x, y / (1.0 - y))
+        t = pt.sqrt(nu * ratio) * pt.switch(value < 0.5, -1.0, 1.0)
+        return check_parameters(icdf_bound(mu + sigma * t, value), nu > 0, sigma > 0, msg="nu > 0, sigma > 0")
+
 
 class HalfStudentT(Continuous):
     """``|StudentT(nu, 0, sigma)|`` (``sigma`` or ``lam``)."""

@@ -57,3 +57,15 @@ def test_gamma_and_beta_icdf_match_scipy_ppf():
     got = rx.icdf(rx.Beta.dist(alpha=2.0, beta=3.5), q).eval({q: probs})
     np.testing.assert_allclose(got, st.beta(2.0, 3.5).ppf(probs), rtol=1e-9)
     assert np.isnan(rx.icdf(rx.Gamma.dist(alpha=2.5, beta=3.0), q).eval({q: np.array([-0.1, 1.5])})).all()
+
+
+def test_studentt_icdf_matches_scipy_ppf_in_the_tails_and_centre():
+    import scipy.stats as st
+
+    import rewrax as rx
+    import rewrax.symbolic as pt
+
+    q = pt.vector("q")
+    probs = np.array([0.0, 1e-20, 0.01, 0.3, 0.5, 0.5 + 1e-9, 0.77, 0.99, 1 - 1e-12, 1.0])
+    got = rx.icdf(rx.StudentT.dist(nu=3.5, mu=1.0, sigma=2.0), q).eval({q: probs})
+    np.testing.assert_allclose(got, st.t(3.5, 1.0, 2.0).ppf(probs), rtol=1e-9)
